@@ -103,12 +103,23 @@ typedef struct cio__waitq {
  * First a cancellation point: returns -ECANCELED at once if the task is cancelled.
  * Otherwise appends the task to @p q (q may be NULL: parked on nothing, woken only
  * directly), records @p obj, @p why ("acquire", "wait", "get", ...) and @p site for
- * the deadlock report, and suspends.
+ * the deadlock report, keeps @p data for the waker (see cio__wait_data(); e.g. a slot
+ * a queue's putter fills), and suspends.
  * Stops with a misuse message when called outside a task (site names the caller).
  * @return the status given to cio__wake(), or -ECANCELED if the task was cancelled
  *         while parked; in that case it has already been removed from @p q.
  */
-int cio__park(cio__waitq *q, const cio__object *obj, const char *why, cio__site site);
+int cio__park(cio__waitq *q, const cio__object *obj, const char *why, void *data, cio__site site);
+
+/**
+ * cio__park() that cancellation does not interrupt (no cancellation point, not woken by
+ * a cancel). For the few waits that must finish, e.g. cio_cond_wait() taking its lock
+ * back after it was cancelled.
+ */
+int cio__park_nocancel(cio__waitq *q, const cio__object *obj, const char *why, void *data, cio__site site);
+
+/** The @p data pointer that parked task @p t passed to cio__park() (for direct hand-off). */
+void *cio__wait_data(const cio_task *t);
 
 /** -ECANCELED if the running task is cancelled, else 0; misuse outside a task. Never suspends. */
 int cio__cancel_point(cio__site site);
