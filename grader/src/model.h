@@ -77,6 +77,8 @@ typedef struct test_result {
     char            *output;  /* captured stdout+stderr (capped), may be NULL */
     unsigned long    seed;    /* the schedule seed that failed (0 if none or not seeded) */
     double           seconds; /* wall-clock time the case took */
+    int              skipped; /* 1: not run (a hidden test graded without hidden tests): verdict is
+                                 VERDICT_ERROR and it counts in neither score nor max_score */
 } test_result;
 
 /** The result of one exercise. */
