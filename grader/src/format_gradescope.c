@@ -53,11 +53,13 @@ static char *summary(const course_result *r)
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
     if (!m) return NULL;
-    size_t done = 0, hidden = 0;
+    size_t done = 0, hidden = 0, skipped = 0;
     for (size_t i = 0; i < r->nexercises; i++) {
         done += r->exercises[i].done != 0;
-        for (size_t k = 0; k < r->exercises[i].ex->ntests; k++)
-            hidden += r->exercises[i].ex->tests[k].visibility == VIS_HIDDEN;
+        for (size_t k = 0; k < r->exercises[i].ex->ntests; k++) {
+            skipped += r->exercises[i].tests[k].skipped != 0;
+            hidden += r->exercises[i].ex->tests[k].visibility == VIS_HIDDEN && !r->exercises[i].tests[k].skipped;
+        }
     }
     fprintf(m, "cio-grade: %g / %g points; %zu of %zu exercises complete.\n", r->score, r->max_score,
             done, r->nexercises);
@@ -69,6 +71,9 @@ static char *summary(const course_result *r)
     if (hidden)
         fprintf(m, "%zu hidden test%s will show once grades are published; the score above counts %s.\n",
                 hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
+    if (skipped)
+        fprintf(m, "%zu hidden test%s not run here; the final grade includes %s.\n", skipped,
+                skipped == 1 ? " was" : "s were", skipped == 1 ? "it" : "them");
     fclose(m);
     return text;
 }
@@ -81,6 +86,7 @@ int format_gradescope(FILE *out, const course_result *r)
         const exercise_result *e = &r->exercises[i];
         for (size_t k = 0; ok && k < e->ex->ntests; k++) {
             const test_result *t = &e->tests[k];
+            if (t->skipped) continue; /* not run, not counted: nothing to show */
             char name[512];
             snprintf(name, sizeof name, "%s %s: %s", e->ex->id, e->ex->name, t->spec->name);
             char *text = test_output(t, e->ex);

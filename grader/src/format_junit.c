@@ -21,11 +21,12 @@ static void attr(FILE *out, const char *name, const char *value)
     fputc('"', out);
 }
 
-static void count(const exercise_result *e, size_t *failures, size_t *errors, double *secs)
+static void count(const exercise_result *e, size_t *failures, size_t *errors, size_t *skipped, double *secs)
 {
     for (size_t k = 0; k < e->ex->ntests; k++) {
         const test_result *t = &e->tests[k];
-        if (t->verdict == VERDICT_ERROR) ++*errors;
+        if (t->skipped) ++*skipped;
+        else if (t->verdict == VERDICT_ERROR) ++*errors;
         else if (t->verdict != VERDICT_PASS) ++*failures;
         *secs += t->seconds;
     }
@@ -39,7 +40,9 @@ static void testcase(FILE *out, const exercise_result *e, const test_result *t)
     attr(out, "name", t->spec->name);
     attr(out, "classname", classname);
     fprintf(out, " time=\"%.3f\">\n", t->seconds);
-    if (t->verdict != VERDICT_PASS) {
+    if (t->skipped) {
+        fputs("      <skipped message=\"hidden test, not run\"/>\n", out);
+    } else if (t->verdict != VERDICT_PASS) {
         const char *tag = t->verdict == VERDICT_ERROR ? "error" : "failure";
         char *text = format_failure_text(t, e->ex);
         char *first = textsafe_first_line(t->message ? t->message : verdict_name(t->verdict), 200);
@@ -62,29 +65,29 @@ static void testcase(FILE *out, const exercise_result *e, const test_result *t)
 
 int format_junit(FILE *out, const course_result *r)
 {
-    size_t tests = 0, failures = 0, errors = 0;
+    size_t tests = 0, failures = 0, errors = 0, skipped = 0;
     double secs = 0;
     for (size_t i = 0; i < r->nexercises; i++) {
         tests += r->exercises[i].ex->ntests;
-        count(&r->exercises[i], &failures, &errors, &secs);
+        count(&r->exercises[i], &failures, &errors, &skipped, &secs);
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", out);
     attr(out, "name", r->student ? r->student : "cio-grade");
-    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", tests, failures,
-            errors, r->seconds > 0 ? r->seconds : secs);
+    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", tests,
+            failures, errors, skipped, r->seconds > 0 ? r->seconds : secs);
     for (size_t i = 0; i < r->nexercises; i++) {
         const exercise_result *e = &r->exercises[i];
-        size_t f = 0, er = 0;
+        size_t f = 0, er = 0, sk = 0;
         double s = 0;
-        count(e, &f, &er, &s);
+        count(e, &f, &er, &sk, &s);
         char name[256];
         snprintf(name, sizeof name, "%s %s", e->ex->id, e->ex->name);
         fputs("  <testsuite", out);
         attr(out, "name", name);
         attr(out, "id", e->ex->id);
         attr(out, "package", e->ex->lesson ? e->ex->lesson : "");
-        fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.3f\">\n",
-                e->ex->ntests, f, er, s);
+        fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+                e->ex->ntests, f, er, sk, s);
         fprintf(out, "    <properties>\n      <property name=\"score\" value=\"%g\"/>\n"
                      "      <property name=\"max_score\" value=\"%g\"/>\n", e->score, e->max_score);
         fputs("      <property name=\"title\"", out);

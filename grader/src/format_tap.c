@@ -55,14 +55,15 @@ int format_tap(FILE *out, const course_result *r)
         fprintf(out, "# %s %s: %g / %g\n", e->ex->id, e->ex->name, e->score, e->max_score);
         for (size_t k = 0; k < e->ex->ntests; k++) {
             const test_result *t = &e->tests[k];
-            fprintf(out, "%s %zu - ", t->verdict == VERDICT_PASS ? "ok" : "not ok", ++n);
+            fprintf(out, "%s %zu - ", t->verdict == VERDICT_PASS || t->skipped ? "ok" : "not ok", ++n);
             description(out, e->ex->id);
             fputc(' ', out);
             description(out, e->ex->name);
             fputs(": ", out);
             description(out, t->spec->name);
+            if (t->skipped) fputs(" # SKIP hidden test, not run", out);
             fputc('\n', out);
-            if (t->verdict == VERDICT_PASS) continue;
+            if (t->verdict == VERDICT_PASS || t->skipped) continue;
             fputs("  ---\n", out);
             fprintf(out, "  verdict: %s\n", verdict_name(t->verdict));
             yaml_block(out, "message", t->message ? t->message : verdict_name(t->verdict));

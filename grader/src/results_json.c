@@ -35,6 +35,7 @@ static json_t *test_json(const test_result *t, int *ok)
     put(j, "output", textsafe_json(t->output), ok);
     put(j, "seed", json_integer((json_int_t)t->seed), ok);
     put(j, "seconds", json_real(t->seconds), ok);
+    put(j, "skipped", json_boolean(t->skipped), ok);
     return j;
 }
 
@@ -154,20 +155,21 @@ int rjson_load(const course *c, const json_t *doc, int with_output, course_resul
             int v = json_is_string(vj) ? rjson_verdict_from_name(json_string_value(vj)) : -1;
             if (v < 0) FAIL("exercise %s, test %s: unknown verdict", ex->id, spec->name);
             tr->verdict = (verdict)v;
+            tr->skipped = json_is_true(json_object_get(jt, "skipped"));
             /* Points come from the manifest as it is now, so a changed weight regrades
              * nothing but is still counted right. */
-            tr->score = tr->verdict == VERDICT_PASS ? spec->points : 0;
+            tr->score = tr->verdict == VERDICT_PASS && !tr->skipped ? spec->points : 0;
             tr->message = str_member(jt, "message", &bad);
             if (with_output) tr->output = str_member(jt, "output", &bad);
             json_t *seed = json_object_get(jt, "seed");
             tr->seed = json_is_integer(seed) ? (unsigned long)json_integer_value(seed) : 0;
             tr->seconds = num_member(jt, "seconds", &bad);
             er->score += tr->score;
-            er->max_score += spec->points;
+            if (!tr->skipped) er->max_score += spec->points;
         }
         er->done = 1;
         for (size_t k = 0; k < ex->ntests; k++)
-            if (er->tests[k].verdict != VERDICT_PASS) er->done = 0;
+            if (er->tests[k].verdict != VERDICT_PASS && !er->tests[k].skipped) er->done = 0;
         out->score += er->score;
         out->max_score += er->max_score;
     }

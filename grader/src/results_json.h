@@ -6,7 +6,8 @@
  * The document: {"format": "cio-grade-results", "version": 1, "student", "score",
  * "max_score", "seconds", "exercises": [{"id", "name", "title", "score", "max_score",
  * "done", "build_log", "tests": [{"name", "points", "visibility", "verdict", "score",
- * "message", "output", "seed", "seconds"}]}]}.
+ * "message", "output", "seed", "seconds", "skipped"}]}]}. A skipped test (hidden,
+ * not run) counts in neither score nor max_score.
  */
 #ifndef CIO_GRADE_RESULTS_JSON_H
 #define CIO_GRADE_RESULTS_JSON_H
