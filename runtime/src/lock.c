@@ -72,12 +72,10 @@ static void describe_lock(const cio__object *o, char *buf, size_t n) {
         return;
     }
     cio_task *first = cio__waitq_first(&l->waiters);
-    if (first)
-        snprintf(buf, n, "held by task '%s' since %s:%d; task '%s' is next in line",
-                 l->holder_name, l->held_since.file, l->held_since.line, cio_task_name(first));
-    else
-        snprintf(buf, n, "held by task '%s' since %s:%d", l->holder_name, l->held_since.file,
-                 l->held_since.line);
+    int len = snprintf(buf, n, "held by task '%s' since %s:%d", l->holder_name, l->held_since.file,
+                       l->held_since.line);
+    if (first && len >= 0 && (size_t)len < n)
+        snprintf(buf + len, n - (size_t)len, "; task '%s' is next in line", cio_task_name(first));
 }
 
 /* ---------------------------------------------------------------------------------- */

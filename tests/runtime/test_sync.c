@@ -720,7 +720,7 @@ struct cond_cancel {
     int       held_by_main_on_return; /* main_holds seen by the waiter when wait returned */
     double    at;          /* when the wait returned */
     int       rc_early;    /* cond_wait by an already cancelled task */
-    int       ran;         /* set by a task spawned before that early wait */
+    int       ran;         /* set by a task that got the lock after that early wait */
 };
 
 static int cond_cancelled_waiter(void *arg) {
@@ -733,20 +733,26 @@ static int cond_cancelled_waiter(void *arg) {
     return 0;
 }
 
-static int cond_note_ran(void *arg) {
-    ((struct cond_cancel *)arg)->ran = 1;
+static int cond_lock_contender(void *arg) {
+    struct cond_cancel *c = arg;
+    if (cio_lock_acquire(c->lock) == 0) {
+        c->ran = 1;
+        cio_lock_release(c->lock);
+    }
     return 0;
 }
 
 static int cond_already_cancelled(void *arg) {
     struct cond_cancel *c = arg;
     TASK_CHECK_INT(cio_lock_acquire(c->lock), 0);
-    cio_task *t = cio_spawn(cond_note_ran, c);
+    cio_task *t = cio_spawn(cond_lock_contender, c);
+    TASK_CHECK_INT(cio_yield(), 0); /* the contender queues on the lock */
     TASK_CHECK_INT(cancel_self(), 0);
     c->rc_early = cio_cond_wait(c->cond);
-    TASK_CHECK_INT(c->ran, 0); /* it failed without suspending, lock still ours */
+    /* It failed without letting go of the lock: the contender has not had it. */
+    TASK_CHECK_INT(c->ran, 0);
     cio_lock_release(c->lock);
-    cio_await(t); /* cancelled: cancels t, which has finished anyway */
+    cio_await(t); /* cancelled, so this cancels t too; t was handed the lock already */
     return 0;
 }
 
