@@ -10,11 +10,11 @@
 #include <stdlib.h>
 
 struct cio_cond {
-    cio__object obj;     /* header; set by new, checked by every call, killed by free */
-    cio_lock   *lock;    /* the lock every waiter holds around wait; fixed at new, owned by the caller */
-    const char *lock_file; /* where that lock was created, copied at new: the report must not touch a freed lock */
+    cio__object obj;       /* header; set by new, checked by every call, killed by free */
+    cio_lock   *lock;      /* held by every waiter around wait; fixed at new, owned by the caller */
+    const char *lock_file; /* where that lock was made; copied so reports never touch a freed lock */
     int         lock_line; /* line where that lock was created */
-    cio__waitq  waiters; /* tasks parked in wait, FIFO; signal and broadcast empty it, the core unlinks cancelled ones */
+    cio__waitq  waiters;   /* parked in wait, FIFO; emptied by signal/broadcast and cancellation */
 };
 
 /* Helpers defined in lock.c and shared with it only (internal.h belongs to the core, so

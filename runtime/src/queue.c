@@ -13,15 +13,15 @@
 enum { FIRST_RING_SIZE = 8 }; /* slots allocated by the first put; doubles from there */
 
 struct cio_queue {
-    cio__object obj;      /* header; set by new, checked by every call, killed by free */
-    size_t      capacity; /* most items it holds; 0: unbounded; fixed at new */
-    void      **ring;     /* ring buffer of items; grown by put, freed by free */
-    size_t      ring_size;/* slots in ring; doubles, capped at capacity when bounded */
-    size_t      head;     /* index of the oldest item; advanced by get */
-    size_t      count;    /* items queued now; changed by put and get */
-    int         closed;   /* set once by close; never cleared */
-    cio__waitq  getters;  /* tasks parked in get (only while count == 0), FIFO */
-    cio__waitq  putters;  /* tasks parked in put (only while full), FIFO */
+    cio__object obj;       /* header; set by new, checked by every call, killed by free */
+    size_t      capacity;  /* most items it holds; 0: unbounded; fixed at new */
+    void      **ring;      /* ring buffer of items; grown by put, freed by free */
+    size_t      ring_size; /* slots in ring; doubles, capped at capacity when bounded */
+    size_t      head;      /* index of the oldest item; advanced by get */
+    size_t      count;     /* items queued now; changed by put and get */
+    int         closed;    /* set once by close; never cleared */
+    cio__waitq  getters;   /* tasks parked in get (only while count == 0), FIFO */
+    cio__waitq  putters;   /* tasks parked in put (only while full), FIFO */
 };
 
 /* What a parked getter leaves for the putter that hands it an item. */

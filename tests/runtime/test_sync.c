@@ -76,18 +76,18 @@ static int cancel_self(void) { return cio_cancel(cio_current()); }
 enum { NWORKERS = 5 };
 
 struct lock_run {
-    cio_lock *lock;
-    int       inside;               /* tasks between acquire and release now */
-    int       max_inside;           /* the most ever seen at once */
-    int       order[NWORKERS + 1];  /* ids in the order they acquired */
-    double    when[NWORKERS + 1];   /* loop time of each acquisition */
-    int       n;                    /* entries used in order[] and when[] */
+    cio_lock *lock;                   /* the lock under test; made and freed by the run's main */
+    int       inside;                 /* tasks between acquire and release now */
+    int       max_inside;             /* the most ever seen at once */
+    int       order[NWORKERS + 1];    /* ids in the order they acquired */
+    double    when[NWORKERS + 1];     /* loop time of each acquisition */
+    int       n;                      /* entries used in order[] and when[] */
     double    arrive_after[NWORKERS]; /* how long worker i sleeps before acquiring */
 };
 
 struct worker {
-    struct lock_run *run;
-    int              id;
+    struct lock_run *run; /* state shared by all workers */
+    int              id;  /* 0.. in spawn order */
 };
 
 static void record(struct lock_run *r, int id) {
@@ -177,14 +177,13 @@ static void lock_is_fifo_without_barging(void **state) {
 }
 
 struct cancel_probe {
-    cio_lock  *lock;
-    cio_event *event;
-    cio_sem   *sem;
-    cio_queue *queue;
-    int        rc;       /* what the probed call returned */
-    int        rc2;      /* a second probed call */
-    double     at;       /* loop time when it returned */
-    int        ran;      /* set by a task to show it ran */
+    cio_lock  *lock;  /* the lock probed, if any; made and freed by the run's main */
+    cio_event *event; /* the event probed, if any; likewise */
+    cio_sem   *sem;   /* the semaphore probed, if any; likewise */
+    int        rc;    /* what the probed call returned */
+    int        rc2;   /* what a second probed call returned */
+    double     at;    /* loop time when it returned */
+    int        ran;   /* set by a task to show it ran */
 };
 
 static int acquire_free_lock_cancelled(void *arg) {
@@ -223,7 +222,8 @@ static int acquire_and_note(void *arg) {
 }
 
 struct two_probes {
-    struct cancel_probe first, second;
+    struct cancel_probe first;  /* what the first waiter saw */
+    struct cancel_probe second; /* what the second waiter saw */
 };
 
 /* A waiter cancelled while queued leaves the queue; the lock goes to the next one. */
@@ -303,7 +303,8 @@ static void lock_reacquire_by_holder_is_edeadlk(void **state) {
 /* ---- a lock-order deadlock, as the report shows it ---- */
 
 struct deadlock {
-    cio_lock *a, *b;
+    cio_lock *a;              /* taken first by take_a_then_b; made and freed by main */
+    cio_lock *b;              /* taken first by take_b_then_a */
     int       line_a, line_b; /* where each task took its first lock */
     int       rc_ab, rc_ba;   /* what their second acquire returned */
 };
@@ -390,15 +391,15 @@ static void lock_order_deadlock_is_reported(void **state) {
 /* ---------------------------------------------------------------------------------- */
 
 struct event_run {
-    cio_event *event;
+    cio_event *event;              /* the event under test; made and freed by main */
     int        woken;              /* waiters whose wait returned 0 */
     double     woken_at[NWORKERS]; /* when each returned */
     int        rc[NWORKERS];       /* what each wait returned */
 };
 
 struct event_waiter {
-    struct event_run *run;
-    int               id;
+    struct event_run *run; /* state shared by all waiters */
+    int               id;  /* 0.. in spawn order */
 };
 
 static int wait_for_event(void *arg) {
@@ -514,17 +515,17 @@ static void event_cancelled_waiter_returns_ecanceled(void **state) {
 enum { SEM_PERMITS = 2, SEM_WORKERS = 7 };
 
 struct sem_run {
-    cio_sem *sem;
-    int      in_flight;            /* holders of a permit now */
-    int      max_in_flight;        /* the most ever at once */
-    int      order[SEM_WORKERS];   /* ids in the order they got a permit */
-    double   when[SEM_WORKERS];    /* when each got it */
-    int      n;                    /* entries used */
+    cio_sem *sem;                /* the semaphore under test; made and freed by main */
+    int      in_flight;          /* holders of a permit now */
+    int      max_in_flight;      /* the most ever at once */
+    int      order[SEM_WORKERS]; /* ids in the order they got a permit */
+    double   when[SEM_WORKERS];  /* when each got it */
+    int      n;                  /* entries used */
 };
 
 struct sem_worker {
-    struct sem_run *run;
-    int             id;
+    struct sem_run *run; /* state shared by all workers */
+    int             id;  /* 0.. in spawn order */
 };
 
 static int sem_worker_body(void *arg) {
@@ -631,19 +632,19 @@ static void sem_release_hands_permit_to_first_waiter(void **state) {
 enum { COND_WAITERS = 3 };
 
 struct cond_run {
-    cio_lock *lock;
-    cio_cond *cond;
-    int       waiting;                 /* waiters that reached cond_wait */
-    int       inside;                  /* tasks that believe they hold the lock */
-    int       max_inside;              /* the most ever at once */
-    int       order[COND_WAITERS];     /* ids in wake order */
-    double    when[COND_WAITERS];      /* when each came back from wait */
-    int       n;                       /* entries used */
+    cio_lock *lock;                /* the lock the condition is bound to */
+    cio_cond *cond;                /* the condition under test; both made and freed by main */
+    int       waiting;             /* waiters that reached cond_wait */
+    int       inside;              /* tasks that believe they hold the lock */
+    int       max_inside;          /* the most ever at once */
+    int       order[COND_WAITERS]; /* ids in wake order */
+    double    when[COND_WAITERS];  /* when each came back from wait */
+    int       n;                   /* entries used */
 };
 
 struct cond_waiter {
-    struct cond_run *run;
-    int              id;
+    struct cond_run *run; /* state shared by all waiters */
+    int              id;  /* 0.. in spawn order */
 };
 
 static void enter(struct cond_run *r) {
@@ -713,14 +714,14 @@ static void cond_signal_wakes_one_broadcast_all(void **state) {
 }
 
 struct cond_cancel {
-    cio_lock *lock;
-    cio_cond *cond;
-    int       main_holds;  /* set while main holds the lock */
-    int       rc;          /* what the waiter's cond_wait returned */
+    cio_lock *lock;                   /* the lock the condition is bound to */
+    cio_cond *cond;                   /* the condition under test; both made and freed by main */
+    int       main_holds;             /* set while main holds the lock */
+    int       rc;                     /* what the waiter's cond_wait returned */
     int       held_by_main_on_return; /* main_holds seen by the waiter when wait returned */
-    double    at;          /* when the wait returned */
-    int       rc_early;    /* cond_wait by an already cancelled task */
-    int       ran;         /* set by a task that got the lock after that early wait */
+    double    at;                     /* when the wait returned */
+    int       rc_early;               /* cond_wait by an already cancelled task */
+    int       ran;                    /* set by a task that got the lock after that early wait */
 };
 
 static int cond_cancelled_waiter(void *arg) {
@@ -829,7 +830,7 @@ static void queue_unbounded_keeps_fifo_order_while_growing(void **state) {
 enum { BOUNDED_ITEMS = 6 };
 
 struct bounded_run {
-    cio_queue *q;
+    cio_queue *q;                     /* the queue under test; made and freed by main */
     double     put_at[BOUNDED_ITEMS]; /* when each put returned */
     double     got_at[BOUNDED_ITEMS]; /* when each get returned */
     int        got[BOUNDED_ITEMS];    /* the items in the order received */
@@ -882,15 +883,15 @@ static void queue_bounded_put_blocks_while_full(void **state) {
 }
 
 struct close_run {
-    cio_queue *q;
+    cio_queue *q;      /* the queue under test; made and freed by main */
     int        rc[4];  /* what each blocked party's call returned */
     double     at[4];  /* when */
     void      *got[4]; /* what each getter received */
 };
 
 struct party {
-    struct close_run *run;
-    int               id;
+    struct close_run *run; /* state shared by every party */
+    int               id;  /* index into rc[], at[] and got[] */
 };
 
 static int blocked_putter(void *arg) {
@@ -1012,9 +1013,9 @@ static void queue_cancelled_waiters_lose_and_duplicate_nothing(void **state) {
 }
 
 struct handoff_run {
-    cio_queue *q;
-    int        rc;   /* the cancelled party's result */
-    void      *got;  /* what the cancelled getter received */
+    cio_queue *q;   /* the queue under test; made and freed by main */
+    int        rc;  /* the cancelled party's result */
+    void      *got; /* what the cancelled getter received */
 };
 
 static int handoff_getter(void *arg) {
@@ -1102,15 +1103,15 @@ enum { PRODUCERS = 3, CONSUMERS = 3, PER_PRODUCER = 40, STRESS_SEEDS = 40 };
 enum { ALL_ITEMS = PRODUCERS * PER_PRODUCER };
 
 struct stress {
-    cio_queue *q;
+    cio_queue *q;                 /* the queue under test; made and freed by main */
     uint64_t   rng;               /* shared pseudo-random state for delays */
     int        put_ok[ALL_ITEMS]; /* 1 if put returned 0 for item i */
     int        seen[ALL_ITEMS];   /* how many times item i was taken */
 };
 
 struct stress_role {
-    struct stress *s;
-    int            id;
+    struct stress *s;  /* state shared by every producer and consumer */
+    int            id; /* producer or consumer number, 0.. */
 };
 
 static double small_delay(struct stress *s) {
@@ -1284,9 +1285,9 @@ static void macro_names_are_also_functions(void **state) {
 
 /* Every waiter is stuck on a different primitive; the report describes each one. */
 struct stuck {
-    cio_queue *q;
-    cio_event *e;
-    cio_sem   *s;
+    cio_queue *q; /* stuck_getter waits on it, empty; made and freed by main */
+    cio_event *e; /* stuck_event_waiter waits on it, never set */
+    cio_sem   *s; /* stuck_sem_waiter waits on it, no permits */
 };
 
 static int stuck_getter(void *arg) {
