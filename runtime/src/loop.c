@@ -1,0 +1,367 @@
+/*
+ * loop.c — cio_run and the loop's iteration: ready queue, clocks, polling, the end.
+ *
+ * One iteration fires due timers, runs every runnable that was ready when it began
+ * (tasks and call_soon callbacks, FIFO — or shuffled, reproducibly, under a seed), then
+ * polls libev: without waiting when work is ready, else until the next deadline. Under
+ * the virtual clock, instead of waiting, time jumps to the next deadline — unless real
+ * I/O or executor jobs are pending, which get a short real grace period first.
+ * When nothing can ever happen again and tasks still wait, that is a deadlock.
+ */
+#include "core.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+cio__loop cio__L;
+
+/* Real seconds the virtual clock waits for pending I/O, then for executor jobs, before
+ * it jumps anyway (so that timeouts still fire when a peer or a job never answers). */
+#define IDLE_IO   0.02
+#define IDLE_JOBS 1.0
+
+/* ---------------------------------------------------------------------------------- */
+/* Clocks                                                                             */
+/* ---------------------------------------------------------------------------------- */
+
+double cio__real_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Cheap (no system call, ~4 ms resolution): enough to notice a 100 ms step. */
+static double coarse_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void update_now(void)
+{
+    if (!cio__L.cfg.virtual_clock) cio__L.now = cio__real_time() - cio__L.real_base;
+}
+
+double cio_now(void) { return cio__L.now; }
+
+void cio__charge(double seconds)
+{
+    if (cio__L.cfg.virtual_clock) {
+        cio__L.now += seconds;
+    } else {
+        struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+        while (nanosleep(&ts, &ts) != 0) {}
+        update_now();
+    }
+    cio__L.step_charge += seconds;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The ready queue                                                                    */
+/* ---------------------------------------------------------------------------------- */
+
+void cio__ready_push(cio__runnable *r)
+{
+    cio__ready *q = &cio__L.ready;
+    if (q->count == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 1024;
+        cio__runnable **items = malloc(cap * sizeof *items);
+        if (!items) cio__panic("out of memory growing the ready queue to %zu entries", cap);
+        for (size_t i = 0; i < q->count; i++) items[i] = q->items[(q->head + i) & (q->cap - 1)];
+        free(q->items);
+        q->items = items;
+        q->cap = cap;
+        q->head = 0;
+    }
+    q->items[(q->head + q->count) & (q->cap - 1)] = r;
+    q->count++;
+}
+
+/* xorshift64*: tiny, fast, and the same sequence on every machine for a seed. */
+static uint64_t next_random(void)
+{
+    uint64_t x = cio__L.rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    cio__L.rng = x;
+    return x * 0x2545f4914f6cdd1dull;
+}
+
+static cio__runnable *ready_pop(void)
+{
+    cio__ready *q = &cio__L.ready;
+    size_t mask = q->cap - 1;
+    if (cio__L.cfg.seed && q->count > 1) {
+        /* Seeded: swap a random entry to the front. Any ready runnable may go next. */
+        size_t pick = (q->head + next_random() % q->count) & mask;
+        cio__runnable *tmp = q->items[pick];
+        q->items[pick] = q->items[q->head];
+        q->items[q->head] = tmp;
+    }
+    cio__runnable *r = q->items[q->head];
+    q->head = (q->head + 1) & mask;
+    q->count--;
+    return r;
+}
+
+void cio__make_ready(cio_task *t)
+{
+    t->state = TASK_READY;
+    cio__ready_push(&t->run);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Running one step of a task                                                         */
+/* ---------------------------------------------------------------------------------- */
+
+void cio__suspend(void)
+{
+    cio_task *t = cio__L.current;
+    cio__ctx_switch(&t->ctx, &cio__L.loop_ctx);
+}
+
+static void run_step(cio_task *t)
+{
+    cio__loop *L = &cio__L;
+    cio__site resumed = t->site;
+    double start = L->now, real_start = coarse_time();
+    L->current = t;
+    L->step_charge = 0;
+    t->state = TASK_RUNNING;
+    L->stats.switches++;
+    cio__ctx_switch(&L->loop_ctx, &t->ctx);
+    L->current = NULL;
+    cio__stack_check(t->stack, t->name);
+
+    /* How long did it keep the loop? Loop time under the virtual clock (exact: what
+     * cio_block_for charged), real time otherwise. A real busy loop is reported under
+     * the virtual clock too, but cannot count in the exact statistics. */
+    double real = coarse_time() - real_start;
+    double took = L->cfg.virtual_clock ? L->step_charge : real;
+    if (took > L->stats.longest_step) {
+        L->stats.longest_step = took;
+        snprintf(L->stats.longest_step_task, sizeof L->stats.longest_step_task, "%s", t->name);
+    }
+    if (L->cfg.slow_step > 0) {
+        if (took >= L->cfg.slow_step) {
+            cio__site now_site = t->site;
+            t->site = resumed;
+            cio__report_slow_step(t, took, false);
+            t->site = now_site;
+        } else if (L->cfg.virtual_clock && real >= L->cfg.slow_step) {
+            cio__site now_site = t->site;
+            t->site = resumed;
+            cio__report_slow_step(t, real, true);
+            t->site = now_site;
+        }
+    }
+    if (cio__tracing) cio__trace_step(t, start, L->cfg.virtual_clock ? L->step_charge : real);
+    if (t->state == TASK_DONE) cio__task_finished(t);
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The end of a run: pending tasks, deadlocks                                         */
+/* ---------------------------------------------------------------------------------- */
+
+/* main has returned: every task still pending is reported, cancelled and run to its end. */
+static void cancel_leftovers(void)
+{
+    for (cio_task *t = cio__L.all; t; t = t->all_next) {
+        if (t->state == TASK_DONE || t->reported) continue;
+        t->reported = true;
+        cio__L.stats.tasks_pending_at_exit++;
+        cio__report_pending(t);
+        t->cancelled = true;
+    }
+    for (cio_task *t = cio__L.all; t; t = t->all_next) cio__propagate_cancel(t);
+}
+
+/* No task can run and nothing can wake one. Report, then cancel every waiting task so
+ * that each runs its cleanup; if even that cannot move (uncancellable waits), give up. */
+static bool handle_deadlock(void)
+{
+    bool cancellable = false;
+    for (cio_task *t = cio__L.all; t; t = t->all_next)
+        if (t->state == TASK_PARKED && !t->nocancel) cancellable = true;
+    if (!cio__L.deadlocked) {
+        cio__L.deadlocked = true;
+        cio__L.stats.deadlocked = 1;
+        cio__report_deadlock();
+    }
+    if (!cancellable) return false;
+    for (cio_task *t = cio__L.all; t; t = t->all_next)
+        if (t->state == TASK_PARKED) t->cancelled = true;
+    for (cio_task *t = cio__L.all; t; t = t->all_next) cio__propagate_cancel(t);
+    return true;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The loop                                                                           */
+/* ---------------------------------------------------------------------------------- */
+
+static void run_ready(void)
+{
+    cio__timers_fire_due();
+    /* Only what is ready now: runnables made ready during this pass wait for the next
+     * one, after a poll, so that a task that keeps yielding cannot starve I/O. */
+    for (size_t n = cio__L.ready.count; n > 0 && cio__L.ready.count; n--) {
+        cio__runnable *r = ready_pop();
+        if (r->kind == RUN_TASK) run_step((cio_task *)r);
+        else cio__handles_run(r);
+    }
+}
+
+static bool external_pending(void) { return cio__L.io_waiting || cio__L.jobs_running; }
+
+/* Wait for real events for at most @p seconds, returning early when work is ready. */
+static void poll_for(double seconds)
+{
+    double until = cio__real_time() + seconds;
+    for (;;) {
+        cio__backend_poll(seconds);
+        if (cio__L.ready.count || !external_pending()) return;
+        seconds = until - cio__real_time();
+        if (seconds <= 0) return;
+    }
+}
+
+static void loop_run(void)
+{
+    cio__loop *L = &cio__L;
+    for (;;) {
+        if (L->main_done) {
+            cancel_leftovers();
+            if (!L->unfinished && !L->jobs_running) return;
+        }
+        run_ready();
+        if (L->ready.count) {
+            if (external_pending()) cio__backend_poll(0);
+            update_now();
+            continue;
+        }
+        double next = cio__timers_next();
+        if (L->cfg.virtual_clock) {
+            if (external_pending()) {
+                poll_for(L->jobs_running ? IDLE_JOBS : IDLE_IO);
+                if (L->ready.count || !external_pending()) continue;
+            }
+            if (isfinite(next)) {
+                if (next > L->now) L->now = next;
+                continue;
+            }
+            if (external_pending()) continue; /* nothing to jump to: keep waiting for I/O */
+        } else {
+            if (external_pending() || isfinite(next)) {
+                cio__backend_poll(isfinite(next) ? fmax(0, next - L->now) : -1);
+                update_now();
+                continue;
+            }
+        }
+        if (!L->unfinished) return;
+        if (!handle_deadlock()) return;
+    }
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* cio_run                                                                            */
+/* ---------------------------------------------------------------------------------- */
+
+static void apply_environment(cio_config *c)
+{
+    const char *v;
+    if ((v = getenv("CIO_VIRTUAL_CLOCK")) && *v) c->virtual_clock = atoi(v) != 0;
+    if ((v = getenv("CIO_SEED")) && *v) c->seed = strtoull(v, NULL, 10);
+    if ((v = getenv("CIO_TRACE")) && *v) c->trace_path = v;
+    if ((v = getenv("CIO_SLOW_STEP")) && *v) c->slow_step = strtod(v, NULL);
+    if ((v = getenv("CIO_THREADS")) && *v) c->executor_threads = (unsigned)atoi(v);
+    if (c->slow_step == 0) c->slow_step = 0.1;
+    if (c->stack_size == 0) c->stack_size = 64 * 1024;
+}
+
+static void free_everything(void)
+{
+    cio__loop *L = &cio__L;
+    /* Tasks left: finished but never awaited (a leak in the program), or stuck for good
+     * in an uncancellable wait after a deadlock. Their stacks go with the pool. */
+    while (L->all) {
+        cio_task *t = L->all;
+        if (t->state == TASK_DONE && !t->detached && !t->reported && t != L->main && !L->deadlocked && !t->group)
+            cio__report("cio: task '%s' (spawned at %s:%d) finished but was never awaited or detached",
+                        t->name, t->spawn_file, t->spawn_line);
+        cio__task_free(t);
+    }
+    free(L->ready.items);
+    L->ready.items = NULL;
+    L->ready.cap = L->ready.count = L->ready.head = 0;
+    cio__timers_reset();
+    cio__handles_reset();
+    cio__stacks_release_all();
+}
+
+cio_task *cio__task_create(cio_fn fn, void *arg, const char *name, const char *file, int line);
+
+int cio_run(cio_fn main, void *arg, const cio_config *cfg)
+{
+    cio__loop *L = &cio__L;
+    if (!main) return -EINVAL;
+    if (L->running) return -EINVAL;
+
+    memset(L, 0, sizeof *L);
+    if (cfg) L->cfg = *cfg;
+    apply_environment(&L->cfg);
+    L->report = L->cfg.report_to ? L->cfg.report_to : stderr;
+    L->rng = L->cfg.seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+    if (!L->rng) L->rng = 1;
+    L->real_base = cio__real_time();
+    L->now = 0;
+    L->running = true;
+
+    /* A peer closing a pipe or socket must show up as -EPIPE, not kill the program. */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, NULL, &old_pipe);
+    bool restore_pipe = old_pipe.sa_handler == SIG_DFL;
+    if (restore_pipe) sigaction(SIGPIPE, &ign, NULL);
+
+    int rc = cio__backend_open(cio__executor_drain);
+    if (rc < 0) {
+        L->running = false;
+        return rc;
+    }
+    cio__stacks_install_guard_handler();
+    cio__trace_begin(&L->cfg);
+
+    cio_task *t = cio__task_create(main, arg, "main", "cio_run", 0);
+    if (!t) {
+        rc = -ENOMEM;
+    } else {
+        L->main = t;
+        t->claimed = true;
+        loop_run();
+        rc = L->deadlocked ? -EDEADLK : L->main_status;
+    }
+
+    cio__executor_shutdown();
+    cio__trace_end();
+    cio__io_reset();
+    cio__backend_close();
+    free_everything();
+    cio__stacks_remove_guard_handler();
+    if (restore_pipe) sigaction(SIGPIPE, &old_pipe, NULL);
+    L->running = false;
+    return rc;
+}
+
+int cio__in_loop(void) { return cio__L.running; }
+
+void cio_stats_get(cio_stats *out)
+{
+    if (out) *out = cio__L.stats;
+}

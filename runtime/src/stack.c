@@ -1,0 +1,197 @@
+/*
+ * stack.c — coroutine stacks: a pool of fixed-size slots carved from large mappings.
+ *
+ * Spawning must not cost a system call or a fresh page when a task follows a finished
+ * one, so freed stacks go back to a LIFO free list and are reused warm. Slots come from
+ * chunks of 64 stacks mapped with MAP_NORESERVE: only pages a task touches cost memory.
+ * Overflow is caught two ways, because a guard page costs a kernel mapping each and the
+ * default vm.max_map_count (65530) must still allow a million tasks: the first
+ * GUARDED_STACKS slots get a PROT_NONE guard page (an overflow faults at once and the
+ * SIGSEGV handler names the task); later slots get a canary checked on every switch.
+ */
+#include "core.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum {
+    STACKS_PER_CHUNK = 64,
+    GUARDED_STACKS   = 8192,   /* 2 mappings each: 16k of the 65530 allowed */
+    CANARY_WORDS     = 32,     /* 256 bytes at the bottom of unguarded stacks */
+    ALTSTACK_SIZE    = 64 * 1024,
+};
+#define CANARY 0xc10c10c10c10c10cull
+
+/** One stack slot. The descriptor lives at the top of its own slot. */
+struct cio__stack {
+    char       *low;     /**< lowest address of the slot (its guard page, if guarded) */
+    size_t      size;    /**< bytes in the slot, descriptor included */
+    bool        guarded; /**< the lowest page is PROT_NONE; else a canary is there */
+    cio__stack *next;    /**< next free stack while in the pool */
+};
+
+/** One mapping holding STACKS_PER_CHUNK slots. */
+typedef struct chunk {
+    char  *base; /**< start of the mapping */
+    size_t len;  /**< its length */
+} chunk;
+
+static struct {
+    cio__stack *free;       /* LIFO of free slots: the warmest first */
+    size_t      slot_size;  /* size of every slot in this run (pool is reset per run) */
+    chunk      *chunks;     /* every mapping, for munmap at the end of the run */
+    size_t      nchunks;    /* how many */
+    size_t      cap;        /* allocated entries in chunks */
+    char       *carve;      /* next uncarved slot in the newest chunk */
+    size_t      carve_left; /* slots left there */
+    size_t      guarded;    /* slots given a guard page so far */
+    size_t      page;       /* the page size */
+} pool;
+
+static size_t page_size(void)
+{
+    if (!pool.page) pool.page = (size_t)sysconf(_SC_PAGESIZE);
+    return pool.page;
+}
+
+static bool new_chunk(void)
+{
+    size_t len = pool.slot_size * STACKS_PER_CHUNK;
+    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) return false;
+    if (pool.nchunks == pool.cap) {
+        size_t cap = pool.cap ? pool.cap * 2 : 64;
+        chunk *c = realloc(pool.chunks, cap * sizeof *c);
+        if (!c) { munmap(base, len); return false; }
+        pool.chunks = c;
+        pool.cap = cap;
+    }
+    pool.chunks[pool.nchunks++] = (chunk){base, len};
+    pool.carve = base;
+    pool.carve_left = STACKS_PER_CHUNK;
+    return true;
+}
+
+cio__stack *cio__stack_get(size_t size)
+{
+    size_t pg = page_size();
+    size = (size + pg - 1) & ~(pg - 1);
+    if (size < 4 * pg) size = 4 * pg;
+    if (pool.slot_size != size) {
+        if (pool.nchunks) cio__panic("stack size changed while stacks are in use");
+        pool.slot_size = size;
+    }
+    cio__stack *s = pool.free;
+    if (s) {
+        pool.free = s->next;
+        return s;
+    }
+    if (!pool.carve_left && !new_chunk()) return NULL;
+    char *low = pool.carve;
+    pool.carve += size;
+    pool.carve_left--;
+    s = (cio__stack *)(low + size - sizeof(cio__stack));
+    s->low = low;
+    s->size = size;
+    s->guarded = pool.guarded < GUARDED_STACKS && mprotect(low, pg, PROT_NONE) == 0;
+    if (s->guarded) {
+        pool.guarded++;
+    } else {
+        uint64_t *c = (uint64_t *)low;
+        for (int i = 0; i < CANARY_WORDS; i++) c[i] = CANARY;
+    }
+    return s;
+}
+
+void cio__stack_put(cio__stack *s)
+{
+    s->next = pool.free;
+    pool.free = s;
+}
+
+void *cio__stack_top(cio__stack *s) { return (void *)((uintptr_t)s & ~(uintptr_t)63); }
+void *cio__stack_low(cio__stack *s)
+{
+    return s->low + (s->guarded ? page_size() : CANARY_WORDS * sizeof(uint64_t));
+}
+size_t cio__stack_size(const cio__stack *s) { return s->size; }
+
+void cio__stack_check(cio__stack *s, const char *task_name)
+{
+    if (s->guarded) return;
+    const uint64_t *c = (const uint64_t *)s->low;
+    for (int i = 0; i < CANARY_WORDS; i++)
+        if (c[i] != CANARY)
+            cio__panic("stack overflow in task '%s': its %zu KiB stack was too small "
+                       "(deep recursion or a large local array?); memory next to it may be "
+                       "damaged. Raise cio_config.stack_size.", task_name, s->size / 1024);
+}
+
+void cio__stacks_release_all(void)
+{
+    for (size_t i = 0; i < pool.nchunks; i++) munmap(pool.chunks[i].base, pool.chunks[i].len);
+    free(pool.chunks);
+    size_t page = pool.page;
+    memset(&pool, 0, sizeof pool);
+    pool.page = page;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* Naming the task whose stack overflowed into its guard page                         */
+/* ---------------------------------------------------------------------------------- */
+
+static struct sigaction old_segv, old_bus; /* restored at the end of the run */
+static stack_t          old_altstack;     /* the thread's alternate stack before ours */
+static void            *altstack;         /* ours: the overflowing stack cannot be used */
+
+/* Only async-signal-safe calls here: write(2), no stdio. */
+static void put(const char *s) { ssize_t r = write(STDERR_FILENO, s, strlen(s)); (void)r; }
+
+static void on_fault(int sig, siginfo_t *si, void *uctx)
+{
+    cio_task *t = cio__L.current;
+    char *addr = si->si_addr;
+    if (t && t->stack && addr >= t->stack->low - t->stack->size &&
+        addr < t->stack->low + page_size()) {
+        put("cio: stack overflow in task '");
+        put(t->name);
+        put("': it used more than its stack (raise cio_config.stack_size, or avoid deep "
+            "recursion and large local arrays)\n");
+        signal(sig, SIG_DFL);
+        return; /* the faulting instruction runs again and the default action stops us */
+    }
+    /* Not ours: give the fault to whoever handled it before cio_run (e.g. a test framework). */
+    struct sigaction *old = sig == SIGSEGV ? &old_segv : &old_bus;
+    sigaction(sig, old, NULL);
+    if (old->sa_flags & SA_SIGINFO && old->sa_sigaction) old->sa_sigaction(sig, si, uctx);
+    else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) old->sa_handler(sig);
+}
+
+void cio__stacks_install_guard_handler(void)
+{
+    altstack = malloc(ALTSTACK_SIZE);
+    if (!altstack) return;
+    stack_t ss = {.ss_sp = altstack, .ss_size = ALTSTACK_SIZE, .ss_flags = 0};
+    sigaltstack(&ss, &old_altstack);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+}
+
+void cio__stacks_remove_guard_handler(void)
+{
+    if (!altstack) return;
+    sigaction(SIGSEGV, &old_segv, NULL);
+    sigaction(SIGBUS, &old_bus, NULL);
+    sigaltstack(&old_altstack, NULL);
+    free(altstack);
+    altstack = NULL;
+}
