@@ -42,12 +42,17 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* The newest mtime below @p path (lstat: links are not followed), bounded in depth and count. */
-static void newest_mtime(const char *path, int depth, size_t *budget, time_t *newest)
+static double mtime_of(const struct stat *st)
+{
+    return (double)st->st_mtim.tv_sec + st->st_mtim.tv_nsec / 1e9;
+}
+
+static void newest_mtime(const char *path, int depth, size_t *budget, double *newest)
 {
     struct stat st;
     if (*budget == 0 || lstat(path, &st) != 0) return;
     --*budget;
-    if (st.st_mtime > *newest) *newest = st.st_mtime;
+    if (mtime_of(&st) > *newest) *newest = mtime_of(&st);
     if (!S_ISDIR(st.st_mode) || depth > 16) return;
     DIR *d = opendir(path);
     if (!d) return;
@@ -106,7 +111,7 @@ int submission_scan(const char *dir, submission **out, size_t *n)
             if (!nv) { free(name); free(path); err = -ENOMEM; break; }
             v = nv;
         }
-        time_t newest = st.st_mtime;
+        double newest = mtime_of(&st);
         size_t budget = MAX_SCAN_ENTRIES;
         if (!tarball) newest_mtime(path, 0, &budget, &newest);
         v[len++] = (submission){name, path, tarball, newest};

@@ -19,7 +19,7 @@ typedef struct submission {
     char  *name;    /* the student: the entry's name without .tar.gz/.tgz; owned */
     char  *path;    /* the entry itself, DIR/name...; owned */
     int    tarball; /* 1: an archive to unpack; 0: a directory */
-    time_t mtime;   /* newest modification time inside (the archive's own for a tarball) */
+    double mtime;   /* newest modification time inside, in seconds (the archive's own for a tarball) */
 } submission;
 
 /**
