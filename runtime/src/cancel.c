@@ -18,7 +18,7 @@
 static bool scopes_cancel(cio_scope *s, bool *decided)
 {
     for (; s; s = s->parent) {
-        if (s->cancelled || s->deadline <= cio__L.now) {
+        if (s->cancelled || s->deadline <= cio__time()) {
             s->cancelled = 1;
             *decided = true;
             return true;
@@ -108,7 +108,7 @@ void cio_scope_open(cio_scope *s, double deadline, int shield)
 void cio_scope_open_after(cio_scope *s, double seconds, int shield)
 {
     if (isnan(seconds)) cio__misuse("?", 0, "cio_scope_open_after", "the delay is NaN");
-    cio_scope_open(s, cio__L.now + (seconds > 0 ? seconds : 0), shield);
+    cio_scope_open(s, cio__time() + (seconds > 0 ? seconds : 0), shield);
 }
 
 void cio_scope_cancel(cio_scope *s)
@@ -121,7 +121,7 @@ void cio_scope_cancel(cio_scope *s)
 int cio_scope_fired(const cio_scope *s)
 {
     scope_check(s, "cio_scope_fired");
-    return s->cancelled || s->deadline <= cio__L.now;
+    return s->cancelled || s->deadline <= cio__time();
 }
 
 int cio_scope_close(cio_scope *s)
@@ -137,7 +137,7 @@ int cio_scope_close(cio_scope *s)
             cio__misuse("?", 0, "cio_scope_close", "a task group opened inside this scope was not waited for "
                         "(call cio_group_wait before closing the scope)");
     if (s->timer) cio_handle_cancel((cio_handle){s->timer});
-    int fired = s->cancelled || s->deadline <= cio__L.now;
+    int fired = s->cancelled || s->deadline <= cio__time();
     t->scope = s->parent;
     s->magic = 0;
     return fired;

@@ -173,6 +173,8 @@ typedef struct cio__loop {
     cio_config    cfg;           /**< the config in force (environment applied) */
     FILE         *report;        /**< where reports go */
     double        now;           /**< loop time; moves between steps and in cio_block_for */
+    bool          now_stale;     /**< real clock: `now` must be re-read before use (see cio__time) */
+    int64_t       clock_mark;    /**< coarse real time (ns) the current step began */
     double        real_base;     /**< monotonic time when the run started (virtual clock) */
     cio__ctx      loop_ctx;      /**< the loop's saved registers while a task runs */
     cio_task     *current;       /**< the RUNNING task, or NULL */
@@ -196,6 +198,15 @@ typedef struct cio__loop {
 extern cio__loop cio__L;
 
 void   cio__ready_push(cio__runnable *r);
+void   cio__refresh_now(void);
+
+/** Loop time. Under the real clock it is read lazily, at most once per iteration:
+ *  reading the monotonic clock costs ~30 ns on a virtual machine, a switch ~3 ns. */
+static inline double cio__time(void)
+{
+    if (cio__L.now_stale) cio__refresh_now();
+    return cio__L.now;
+}
 double cio__real_time(void);               /* monotonic seconds */
 void   cio__charge(double seconds);        /* cio_block_for on the loop thread */
 

@@ -131,7 +131,7 @@ void cio__executor_drain(void)
         j->done = true;
         if (!j->waiter) {
             free(j); /* its caller was cancelled: the result is dropped */
-        } else if (cio__L.cfg.virtual_clock && j->vstart + j->charged > cio__L.now) {
+        } else if (cio__L.cfg.virtual_clock && j->vstart + j->charged > cio__time()) {
             j->deliver.fire = deliver_due;
             cio__timer_arm(&j->deliver, j->vstart + j->charged);
         } else {
@@ -154,7 +154,7 @@ int cio__to_thread(cio_fn fn, void *arg, const char *name, const char *file, int
     j->fn = fn;
     j->arg = arg;
     j->waiter = cio__L.current;
-    j->submitted = cio__L.now;
+    j->submitted = cio__time();
     j->deliver.slot = CIO__TIMER_IDLE;
     pthread_mutex_lock(&pool.mu);
     *pool.pending_tail = j;

@@ -35,20 +35,28 @@ double cio__real_time(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Cheap (no system call, ~4 ms resolution): enough to notice a 100 ms step. */
-static double coarse_time(void)
+/* Cheap (no system call, ~4 ms resolution): enough to notice a 100 ms step. Kept in
+ * integer nanoseconds so the per-step bookkeeping does no floating-point conversion. */
+static int64_t coarse_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+void cio__refresh_now(void)
+{
+    cio__L.now = cio__real_time() - cio__L.real_base;
+    cio__L.now_stale = false;
+}
+
+/* Called once per iteration: the real clock is only read if someone asks the time. */
 static void update_now(void)
 {
-    if (!cio__L.cfg.virtual_clock) cio__L.now = cio__real_time() - cio__L.real_base;
+    if (!cio__L.cfg.virtual_clock) cio__L.now_stale = true;
 }
 
-double cio_now(void) { return cio__L.now; }
+double cio_now(void) { return cio__time(); }
 
 void cio__charge(double seconds)
 {
@@ -57,7 +65,7 @@ void cio__charge(double seconds)
     } else {
         struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
         while (nanosleep(&ts, &ts) != 0) {}
-        update_now();
+        cio__refresh_now();
     }
     cio__L.step_charge += seconds;
 }
@@ -131,7 +139,8 @@ static void run_step(cio_task *t)
 {
     cio__loop *L = &cio__L;
     cio__site resumed = t->site;
-    double start = L->now, real_start = coarse_time();
+    double start = cio__tracing ? cio__time() : 0;
+    int64_t real_start = L->clock_mark;
     L->current = t;
     L->step_charge = 0;
     t->state = TASK_RUNNING;
@@ -142,8 +151,10 @@ static void run_step(cio_task *t)
 
     /* How long did it keep the loop? Loop time under the virtual clock (exact: what
      * cio_block_for charged), real time otherwise. A real busy loop is reported under
-     * the virtual clock too, but cannot count in the exact statistics. */
-    double real = coarse_time() - real_start;
+     * the virtual clock too, but cannot count in the exact statistics. One coarse clock
+     * read per step: this step's end is the next step's start. */
+    L->clock_mark = coarse_ns();
+    double real = (double)(L->clock_mark - real_start) * 1e-9;
     double took = L->cfg.virtual_clock ? L->step_charge : real;
     if (took > L->stats.longest_step) {
         L->stats.longest_step = took;
@@ -208,7 +219,8 @@ static bool handle_deadlock(void)
 
 static void run_ready(void)
 {
-    cio__timers_fire_due();
+    if (cio__timers_count()) cio__timers_fire_due();
+    cio__L.clock_mark = coarse_ns();
     /* Only what is ready now: runnables made ready during this pass wait for the next
      * one, after a poll, so that a task that keeps yielding cannot starve I/O. */
     for (size_t n = cio__L.ready.count; n > 0 && cio__L.ready.count; n--) {
@@ -259,7 +271,7 @@ static void loop_run(void)
             if (external_pending()) continue; /* nothing to jump to: keep waiting for I/O */
         } else {
             if (external_pending() || isfinite(next)) {
-                cio__backend_poll(isfinite(next) ? fmax(0, next - L->now) : -1);
+                cio__backend_poll(isfinite(next) ? fmax(0, next - cio__time()) : -1);
                 update_now();
                 continue;
             }
@@ -321,6 +333,7 @@ int cio_run(cio_fn main, void *arg, const cio_config *cfg)
     if (!L->rng) L->rng = 1;
     L->real_base = cio__real_time();
     L->now = 0;
+    L->clock_mark = coarse_ns();
     L->running = true;
 
     /* A peer closing a pipe or socket must show up as -EPIPE, not kill the program. */

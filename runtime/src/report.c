@@ -130,7 +130,7 @@ void cio__report_deadlock(void)
         if (t->state == TASK_PARKED) waiting++;
     cio__report("cio: deadlock: no task can run and nothing (timer, I/O, executor job) can wake one.");
     cio__report("cio: %zu task%s wait%s forever (at loop time %.3f s):", waiting, waiting == 1 ? "" : "s",
-                waiting == 1 ? "s" : "", cio__L.now);
+                waiting == 1 ? "s" : "", cio__time());
     for (cio_task *t = cio__L.all; t; t = t->all_next) {
         if (t->state != TASK_PARKED) continue;
         char what[320], at[200];

@@ -59,7 +59,11 @@ cio_task *cio__task_create(cio_fn fn, void *arg, const char *name, const char *f
     t->fn = fn;
     t->arg = arg;
     t->id = ++L->next_id;
-    snprintf(t->name, sizeof t->name, "%s", name ? name : "task");
+    /* Not snprintf: spawning is a hot path and stdio costs more than the rest of it. */
+    const char *src = name ? name : "task";
+    size_t len = strnlen(src, sizeof t->name - 1);
+    memcpy(t->name, src, len);
+    t->name[len] = '\0';
     t->spawn_file = file;
     t->spawn_line = line;
     t->site = (cio__site){file, line, "(start)"};
@@ -253,7 +257,7 @@ int cio__sleep_until(double when, const char *file, int line, const char *func)
     int rc;
     do {
         rc = park(NULL, NULL, "sleep", NULL, SITE, true, when, 0, NULL);
-    } while (rc == 0 && cio__L.now < when); /* woken early by nobody: sleep on */
+    } while (rc == 0 && cio__time() < when); /* woken early by nobody: sleep on */
     return rc;
 }
 
@@ -261,7 +265,7 @@ int cio__sleep(double seconds, const char *file, int line, const char *func)
 {
     need_task("cio_sleep()", SITE);
     if (isnan(seconds)) cio__misuse(file, line, func, "cio_sleep() was given NaN");
-    return cio__sleep_until(cio__L.now + (seconds > 0 ? seconds : 0), file, line, func);
+    return cio__sleep_until(cio__time() + (seconds > 0 ? seconds : 0), file, line, func);
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -373,7 +377,7 @@ int cio__wait_any(cio_task **ts, size_t n, double timeout, const char *file, int
         ls[i].waiter = cio__L.current;
         cio__listen(ts[i], &ls[i]);
     }
-    double deadline = timeout < 0 ? INFINITY : cio__L.now + timeout;
+    double deadline = timeout < 0 ? INFINITY : cio__time() + timeout;
     int found = -1;
     while (found < 0) {
         rc = park(NULL, NULL, "wait_any", NULL, SITE, true, deadline, -ETIMEDOUT, ts[0]);
@@ -393,7 +397,7 @@ int cio__wait_for(cio_task *t, double timeout, const char *file, int line, const
     if (isnan(timeout)) cio__misuse(file, line, func, "cio_wait_for() was given a NaN timeout");
     int rc = cio__cancel_point(SITE);
     if (rc == 0 && t->state != TASK_DONE) {
-        double deadline = timeout < 0 ? INFINITY : cio__L.now + (timeout > 0 ? timeout : 0);
+        double deadline = timeout < 0 ? INFINITY : cio__time() + (timeout > 0 ? timeout : 0);
         cio__listener l = {cio__L.current, NULL, NULL};
         cio__listen(t, &l);
         while (rc == 0 && t->state != TASK_DONE)

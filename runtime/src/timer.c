@@ -93,7 +93,7 @@ double cio__timers_next(void) { return heap.count ? heap.items[0]->when : INFINI
 
 void cio__timers_fire_due(void)
 {
-    while (heap.count && heap.items[0]->when <= cio__L.now) {
+    while (heap.count && heap.items[0]->when <= cio__time()) {
         cio__timer *t = heap.items[0];
         cio__timer_disarm(t);
         t->fire(t);
@@ -220,7 +220,7 @@ cio_handle cio_call_at(double when, cio_callback cb, void *arg)
 cio_handle cio_call_later(double delay, cio_callback cb, void *arg)
 {
     need_loop("cio_call_later");
-    return cio_call_at(cio__L.now + (delay > 0 ? delay : 0), cb, arg);
+    return cio_call_at(cio__time() + (delay > 0 ? delay : 0), cb, arg);
 }
 
 int cio_handle_cancel(cio_handle id)

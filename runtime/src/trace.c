@@ -53,7 +53,7 @@ void cio__trace_step(const cio_task *t, double start, double dur)
 void cio__trace_instant(const cio_task *t, const char *what)
 {
     json_array_append_new(tr.events, json_pack("{s:s, s:s, s:s, s:f, s:i, s:I}", "name", what, "ph", "i", "s",
-                                               t ? "t" : "g", "ts", cio__L.now * 1e6, "pid", 1, "tid",
+                                               t ? "t" : "g", "ts", cio__time() * 1e6, "pid", 1, "tid",
                                                (json_int_t)(t ? t->id : 0)));
 }
 
