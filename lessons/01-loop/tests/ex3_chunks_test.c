@@ -163,6 +163,7 @@ static void every_chunk_once_in_order(void **state)
     struct scene s = {.works = &w, .nworks = 1};
     run_scene(&s);
     expect_chunks_in_order(&w);
+    expect_heartbeat_kept(&s, 0.05);
 }
 
 static void done_once_after_the_last_chunk(void **state)
@@ -175,6 +176,7 @@ static void done_once_after_the_last_chunk(void **state)
     cio_expect(w.done == 1, "on_done was called %d times, expected once", w.done);
     cio_expect(w.chunks_at_done == 20, "on_done came after %d of 20 chunks, expected after "
                "the last one", w.chunks_at_done);
+    expect_heartbeat_kept(&s, 0.1);
 }
 
 static void no_idle_time_between_chunks(void **state)
@@ -191,15 +193,21 @@ static void no_idle_time_between_chunks(void **state)
 }
 
 #ifdef CIO_HIDDEN_TESTS
+/* An empty job beside a real one: done at once, and the real one still shares. */
 static void zero_chunks(void **state)
 {
     (void)state;
-    struct work w;
-    work_init(&w, 0, 0.05);
-    struct scene s = {.works = &w, .nworks = 1};
+    struct work w[2];
+    work_init(&w[0], 0, 0.05);
+    work_init(&w[1], 50, 0.05);
+    struct scene s = {.works = w, .nworks = 2};
     run_scene(&s);
-    cio_expect(w.calls == 0, "do_chunk was called %d times for a job of 0 chunks", w.calls);
-    cio_expect(w.done == 1, "on_done was called %d times, expected once", w.done);
+    cio_expect(w[0].calls == 0, "do_chunk was called %d times for a job of 0 chunks",
+               w[0].calls);
+    cio_expect(w[0].done == 1, "on_done was called %d times for a job of 0 chunks, expected "
+               "once", w[0].done);
+    expect_chunks_in_order(&w[1]);
+    expect_heartbeat_kept(&s, 0.05);
 }
 
 /* Two jobs share one loop: both progress, neither starves the heartbeat. */
