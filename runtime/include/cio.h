@@ -208,6 +208,8 @@ int cio_gather(cio_task **ts, size_t n);
  * @brief Wait until at least one task in @p ts has finished, or @p timeout seconds.
  *
  * Frees none and cancels none: cio_await() the winner to get its status.
+ * @param ts      the tasks to watch.
+ * @param n       how many there are (at least one).
  * @param timeout seconds; 0 only polls; negative waits without limit.
  * @return the lowest index among finished tasks, -ETIMEDOUT, or -ECANCELED.
  */
@@ -263,6 +265,7 @@ typedef struct cio_scope {
 
 /**
  * @brief Open a scope in the running task.
+ * @param s        the scope, usually a local variable; closed with cio_scope_close().
  * @param deadline absolute loop time (see cio_now()); INFINITY: no deadline.
  * @param shield   nonzero: cancellation of the task or an outer scope does not reach
  *                 suspensions inside (its own deadline and cancel still do).
