@@ -71,11 +71,9 @@ static void describe_lock(const cio__object *o, char *buf, size_t n) {
         snprintf(buf, n, "free");
         return;
     }
-    cio_task *first = cio__waitq_first(&l->waiters);
-    int len = snprintf(buf, n, "held by task '%s' since %s:%d", l->holder_name, l->held_since.file,
-                       l->held_since.line);
-    if (first && len >= 0 && (size_t)len < n)
-        snprintf(buf + len, n - (size_t)len, "; task '%s' is next in line", cio_task_name(first));
+    /* The report line already names the waiting task; the holder is what it lacks. */
+    snprintf(buf, n, "held by task '%s' since %s:%d", l->holder_name, l->held_since.file,
+             l->held_since.line);
 }
 
 /* ---------------------------------------------------------------------------------- */

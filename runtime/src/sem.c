@@ -18,11 +18,7 @@ struct cio_sem {
 
 static void describe_sem(const cio__object *o, char *buf, size_t n) {
     const cio_sem *s = (const cio_sem *)o;
-    cio_task *first = cio__waitq_first(&s->waiters);
-    if (first)
-        snprintf(buf, n, "no permit free; task '%s' is next in line", cio_task_name(first));
-    else
-        snprintf(buf, n, "%u permit%s free", s->value, s->value == 1 ? "" : "s");
+    snprintf(buf, n, "%u permit%s free", s->value, s->value == 1 ? "" : "s");
 }
 
 cio_sem *cio__sem_new(unsigned value, const char *file, int line) {
