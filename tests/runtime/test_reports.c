@@ -218,13 +218,15 @@ static void deadlock_on_locks_names_holders_and_lines(void **state) {
 /* ---------------------------------------------------------------------------------- */
 
 struct straggler {
-    int sleep_rc;                 /* what its long sleep returned */
-    int cleanup_rc;               /* what its shielded cleanup sleep returned */
-    int finished;                 /* set when the body returns */
+    int    sleep_rc;              /* what its long sleep returned */
+    double cancelled_at;          /* loop time that sleep returned */
+    int    cleanup_rc;            /* what its shielded cleanup sleep returned */
+    int    finished;              /* set when the body returns */
 };
 
 static int straggle(struct straggler *s) {
     s->sleep_rc = cio_sleep(100.0);
+    s->cancelled_at = cio_now();
     cio_scope shield;
     cio_scope_open(&shield, INFINITY, 1);
     s->cleanup_rc = cio_sleep(1.0);
@@ -238,6 +240,7 @@ static int forgotten_sleeper(void *p) { return straggle(p); }
 struct pending_state {
     struct straggler detached;    /* spawned and detached */
     struct straggler forgotten;   /* spawned and never awaited nor detached */
+    double main_returned_at;      /* loop time main returned */
 };
 
 static int pending_main(void *p) {
@@ -245,6 +248,7 @@ static int pending_main(void *p) {
     cio_detach(cio_spawn(detached_sleeper, &s->detached));
     cio_spawn(forgotten_sleeper, &s->forgotten);
     cio_sleep(1.0);
+    s->main_returned_at = cio_now();
     return 5;
 }
 
@@ -258,6 +262,9 @@ static void tasks_pending_at_exit_are_reported_cancelled_and_finished(void **sta
     expect_in_report(report, "forgotten_sleeper");
     assert_int_equal(s.detached.sleep_rc, -ECANCELED);
     assert_int_equal(s.forgotten.sleep_rc, -ECANCELED);
+    /* cancelled when main returned, not once the loop had reached their deadline */
+    assert_time_equal(s.detached.cancelled_at, s.main_returned_at);
+    assert_time_equal(s.forgotten.cancelled_at, s.main_returned_at);
     assert_int_equal(s.detached.cleanup_rc, 0);
     assert_int_equal(s.forgotten.cleanup_rc, 0);
     assert_true(s.detached.finished);
