@@ -67,6 +67,8 @@ typedef struct grade_opts {
     const char   *cache_dir;     /* where objects and test binaries are cached (content-addressed,
                                     so concurrent calls share them); NULL: <root>/build/grade */
     const char   *student;       /* copied into course_result.student; NULL for a learner */
+    const char   *kit_root;      /* holds runtime/include, grader/harness and build/libcio.a;
+                                    NULL: the course root (a fixture course names the real tree) */
     grade_progress_fn progress;  /* called after each exercise is graded; may be NULL */
     void         *progress_arg;  /* passed to progress */
 } grade_opts;

@@ -209,7 +209,7 @@ static int is_identifier(const char *s)
 static const char *const top_keys[] = {"title", "lessons", NULL};
 static const char *const lesson_keys[] = {"dir", "title", "exercises", NULL};
 static const char *const exercise_keys[] = {"id", "name", "title", "files", "test", "demo", "seeds",
-                                            "timeout", "cflags", "allow", "tests", "hints", NULL};
+                                            "timeout", "cflags", "allow", "tests", "hints", "network", NULL};
 static const char *const test_keys[] = {"name", "points", "visibility", NULL};
 
 static void load_test(loader *L, const json_t *jt, test_spec *t, size_t k)
@@ -298,6 +298,10 @@ static void load_exercise(loader *L, const json_t *jx, const char *lesson_dir, e
     check_file(L, "demo", ex->demo);
     ex->seeds = (unsigned)get_number(L, jx, "seeds", 1, 1, 1000, 1);
     ex->timeout = get_number(L, jx, "timeout", DEFAULT_TIMEOUT, 0.1, 600, 0);
+    json_t *net = json_object_get(jx, "network");
+    if (net && !json_is_boolean(net))
+        problem(L, "network", "\"network\" is %s — it must be true (loopback sockets allowed) or false", type_name(net));
+    ex->network = json_is_true(net);
     get_strings(L, jx, "cflags", 0, &ex->cflags, &ex->ncflags, "extra compiler flags");
     get_strings(L, jx, "allow", 0, &ex->allow, &ex->nallow, "functions the learner may call");
     for (size_t i = 0; i < ex->nallow; i++)

@@ -40,6 +40,8 @@ typedef struct exercise {
     char     **allow;       /* functions the learner may call beyond the base allow-list */
     size_t     nallow;      /* how many extra functions */
     unsigned   seeds;       /* run every test under this many schedule seeds (1: seed 0 only) */
+    int        network;     /* manifest "network": true — AF_INET/AF_INET6 sockets allowed, on the
+                               sandbox's own loopback only (the I/O lessons); else AF_UNIX only */
     double     timeout;     /* wall-clock seconds allowed per test case run */
     test_spec *tests;       /* the test cases, in the manifest's order */
     size_t     ntests;      /* how many test cases */
