@@ -9,6 +9,7 @@ import sys
 import time
 import zipfile
 
+sys.dont_write_bytecode = True   # leave no __pycache__ in the course tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from coursefiles import course_files  # noqa: E402
 

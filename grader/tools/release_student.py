@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True   # leave no __pycache__ in the course tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from coursefiles import course_files  # noqa: E402
 from strip_hidden import StripError, strip_c, strip_manifest  # noqa: E402
