@@ -127,6 +127,34 @@ static void awaiting_a_task_twice_is_misuse(void **state) {
     expect_misuse(body_await_twice);
 }
 
+/* Caught while the freed task's memory is not reused yet: nothing is spawned between. */
+enum { AWAIT_AGAIN_LINE = __LINE__ + 5 };
+static int await_again_main(void *p) {
+    (void)p;
+    cio_task *t = cio_spawn(sleep_one_second, NULL);
+    cio_await(t); /* frees t */
+    return cio_await(t);
+}
+
+static void body_await_again(void) { run_virtual(await_again_main, NULL); }
+
+static void awaiting_an_awaited_task_again_is_misuse(void **state) {
+    (void)state;
+    expect_misuse_at_line(body_await_again, AWAIT_AGAIN_LINE);
+}
+
+static int await_self_main(void *p) {
+    (void)p;
+    return cio_await(cio_current());
+}
+
+static void body_await_self(void) { run_virtual(await_self_main, NULL); }
+
+static void awaiting_oneself_is_misuse(void **state) {
+    (void)state;
+    expect_misuse(body_await_self);
+}
+
 enum { AWAIT_DETACHED_LINE = __LINE__ + 2 };
 static int await_detached(cio_task *t) {
     return cio_await(t);
@@ -265,6 +293,8 @@ int main(void) {
     unsetenv("CIO_THREADS");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(awaiting_a_task_twice_is_misuse),
+        cmocka_unit_test(awaiting_an_awaited_task_again_is_misuse),
+        cmocka_unit_test(awaiting_oneself_is_misuse),
         cmocka_unit_test(awaiting_a_detached_task_is_misuse),
         cmocka_unit_test(sleeping_outside_a_task_is_misuse),
         cmocka_unit_test(sleeping_in_a_loop_callback_is_misuse),
