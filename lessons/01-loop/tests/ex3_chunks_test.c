@@ -126,12 +126,16 @@ static void run_scene(struct scene *s)
     }
 }
 
-static void expect_heartbeat_kept(const struct scene *s, double bound)
+/* A beat that falls due while chunk k runs is queued behind chunk k+1, which chunk k
+ * queued before the timer fired: so, one chunk per callback, no beat is later than two
+ * chunks. Doing everything in one go makes it late by the whole computation. */
+static void expect_heartbeat_kept(const struct scene *s, double chunk)
 {
-    cio_expect(s->heart.worst <= bound + 1e-9,
-               "heartbeat %d ran %.3f s late; with one chunk per callback no beat can be "
-               "later than one chunk (%.3f s). Is the loop getting control back between chunks?",
-               s->heart.worst_beat, s->heart.worst, bound);
+    cio_expect(s->heart.worst <= 2 * chunk + 1e-9,
+               "heartbeat %d ran %.3f s late; with one chunk per callback no beat is later "
+               "than two chunks%s (%.3f s). Does the loop get control back between chunks?",
+               s->heart.worst_beat, s->heart.worst, s->nworks > 1 ? " of each job" : "",
+               2 * chunk);
 }
 
 static void expect_chunks_in_order(const struct work *w)
@@ -176,7 +180,7 @@ static void done_once_after_the_last_chunk(void **state)
     cio_expect(w.done == 1, "on_done was called %d times, expected once", w.done);
     cio_expect(w.chunks_at_done == 20, "on_done came after %d of 20 chunks, expected after "
                "the last one", w.chunks_at_done);
-    expect_heartbeat_kept(&s, 0.1);
+    expect_heartbeat_kept(&s, 0.1); /* chunks of 0.1 s */
 }
 
 static void no_idle_time_between_chunks(void **state)
@@ -221,7 +225,7 @@ static void two_jobs_share_the_loop(void **state)
     run_scene(&s);
     expect_chunks_in_order(&w[0]);
     expect_chunks_in_order(&w[1]);
-    expect_heartbeat_kept(&s, 0.05);
+    expect_heartbeat_kept(&s, 0.05 + 0.02); /* each iteration runs one chunk of each */
     cio_expect(w[0].done == 1 && w[1].done == 1, "on_done was called %d and %d times, "
                "expected once each", w[0].done, w[1].done);
     cio_expect(w[0].done_at <= 3.2 + 1e-9 && w[1].done_at <= 3.2 + 1e-9,
