@@ -14,11 +14,11 @@
 enum { HOLDER_NAME_MAX = 32 }; /* like cio_stats.longest_step_task */
 
 struct cio_lock {
-    cio__object obj;                          /* header; set by new, checked by every call, killed by free */
-    cio_task   *holder;                       /* owning task; NULL when free; changed by acquire and release */
+    cio__object obj;                          /* header; made by new, checked by each call */
+    cio_task   *holder;                       /* owner, NULL when free; set by acquire/release */
     cio__site   held_since;                   /* where the holder acquired it; set with holder */
-    char        holder_name[HOLDER_NAME_MAX]; /* copy of the holder's name: the report may run after it is freed */
-    cio__waitq  waiters;                      /* tasks parked in acquire, FIFO; the core unlinks cancelled ones */
+    char        holder_name[HOLDER_NAME_MAX]; /* copied: reports may outlive the holder */
+    cio__waitq  waiters;                      /* parked in acquire, FIFO; cancel unlinks them */
 };
 
 /* What a parked acquirer leaves for the releaser that hands it the lock. */

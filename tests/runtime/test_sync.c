@@ -1249,6 +1249,19 @@ static void objects_are_counted_while_alive(void **state) {
     assert_int_equal(run_vc(objects_main, NULL), 0);
 }
 
+struct signaller {
+    cio_lock *lock; /* the condition's lock; owned by addresses_main */
+    cio_cond *cond; /* signalled once, under the lock */
+};
+
+static int signal_once(void *arg) {
+    struct signaller *sg = arg;
+    TASK_CHECK_INT(cio_lock_acquire(sg->lock), 0);
+    cio_cond_signal(sg->cond);
+    cio_lock_release(sg->lock);
+    return 0;
+}
+
 /* Every macro'd name also exists as a function whose address can be taken. */
 static int addresses_main(void *arg) {
     (void)arg;
@@ -1268,7 +1281,11 @@ static int addresses_main(void *arg) {
     TASK_CHECK_INT(lock_acquire(l), 0);
     TASK_CHECK_INT(lock_acquire(l), -EDEADLK);
     cio_cond *c = cond_new(l);
+    struct signaller sg = {l, c};
+    cio_task *t = cio_spawn(signal_once, &sg);
+    TASK_CHECK_INT(cond_wait(c), 0); /* lets the signaller take the lock, then takes it back */
     cio_lock_release(l);
+    TASK_CHECK_INT(cio_await(t), 0);
     cio_event *e = event_new();
     cio_event_set(e);
     TASK_CHECK_INT(event_wait(e), 0);
@@ -1280,7 +1297,6 @@ static int addresses_main(void *arg) {
     TASK_CHECK_INT(queue_put(q, ITEM(5)), 0);
     TASK_CHECK_INT(queue_get(q, &item), 0);
     TASK_CHECK_INT(NUM(item), 5);
-    TASK_CHECK(cond_wait != NULL);
     cio_queue_free(q);
     cio_sem_free(s);
     cio_event_free(e);
@@ -1501,15 +1517,19 @@ static void misuse_stops_with_message(void **state) {
 }
 
 static const struct misuse_case misuse_release_unheld = {release_unheld, "not held"};
-static const struct misuse_case misuse_release_other = {release_by_other_task, "hold_for_a_while"};
-static const struct misuse_case misuse_free_held = {free_held_lock, "holds it"};
+static const struct misuse_case misuse_release_other = {release_by_other_task,
+                                                        "but task 'hold_for_a_while' holds it"};
+static const struct misuse_case misuse_free_held = {free_held_lock, "while task 'main' holds it"};
 static const struct misuse_case misuse_freed = {acquire_freed_lock, "cio_lock_acquire"};
 static const struct misuse_case misuse_null = {acquire_null_lock, "cio_lock_acquire"};
 static const struct misuse_case misuse_wrong_type = {acquire_an_event, "cio_lock_acquire"};
 static const struct misuse_case misuse_cond = {cond_wait_without_lock, "without holding its lock"};
-static const struct misuse_case misuse_queue_free = {free_queue_with_getter, "forever_get"};
-static const struct misuse_case misuse_event_free = {free_event_with_waiter, "forever_wait"};
-static const struct misuse_case misuse_sem_free = {free_sem_with_waiter, "forever_acquire"};
+static const struct misuse_case misuse_queue_free = {free_queue_with_getter,
+                                                     "task 'forever_get' waits on it"};
+static const struct misuse_case misuse_event_free = {free_event_with_waiter,
+                                                     "task 'forever_wait' waits for it"};
+static const struct misuse_case misuse_sem_free = {free_sem_with_waiter,
+                                                   "task 'forever_acquire' waits for it"};
 static const struct misuse_case misuse_get_null = {queue_get_null_item, "NULL item pointer"};
 
 #define MISUSE_TEST(what, c) {"misuse: " what, misuse_stops_with_message, NULL, NULL, (void *)&(c)}
