@@ -4,12 +4,11 @@
  * Built on the core's park/wake API (internal.h). Release hands ownership straight to
  * the first waiter, so a task that arrives later can never overtake one that waits
  * (no barging). The lock remembers its holder and where it was taken, for misuse
- * messages and the deadlock report. cond.c uses the two cio__lock_* helpers below.
+ * messages and the deadlock report. cond.c uses the three cio__lock_* helpers at the end.
  */
 #include "internal.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 enum { HOLDER_NAME_MAX = 32 }; /* like cio_stats.longest_step_task */
 
