@@ -7,7 +7,7 @@
 
 BENCH_BIN   := $(BUILD)/bench/bin
 BENCH_OBJ   := $(BUILD)/obj/bench
-BENCH_PEERS := floor_machine spawn_pthread spawn_libev switch_pthread sleep_pthread sleep_libev \
+BENCH_PEERS := floor_machine switch_floor spawn_pthread spawn_libev switch_pthread sleep_pthread sleep_libev \
                echo_libev echo_threads echo_client
 BENCH_CIO   := spawn_cio switch_cio sleep_cio executor_cio
 BENCH_BINS  := $(addprefix $(BENCH_BIN)/,$(BENCH_PEERS) $(BENCH_CIO) echo_cio http_cio)

@@ -31,17 +31,23 @@ SERVER_CPU, CLIENT_CPU = {0}, ({1} if NCPU > 1 else {0})  # one core each, same 
 # run, at most `reps`) and skip a larger N whose one run is predicted to exceed `skip_s`,
 # so that `make bench` stays within 10 minutes and `make bench-quick` within one.
 MODES = {
-    "full": dict(reps=5, budget_s=25, skip_s=40, ns=[10_000, 100_000, 1_000_000],
-                 serial_n=100_000, thread_serial_n=2_000, switch_m=2_000_000, thread_switch_m=20_000,
-                 py_switch_m=50_000, rt_m=20_000, py_rt_m=5_000, iters=400_000_000,
-                 py_iters=2_000_000, chunks=8, server_reps=3, echo_s=2.0, echo_warm=0.5,
-                 conns=[100, 1000], wrk_s=3, wrk_warm=True),
-    "quick": dict(reps=3, budget_s=3, skip_s=5, ns=[10_000, 100_000],
-                  serial_n=20_000, thread_serial_n=500, switch_m=500_000, thread_switch_m=5_000,
-                  py_switch_m=10_000, rt_m=5_000, py_rt_m=1_000, iters=100_000_000,
-                  py_iters=400_000, chunks=8, server_reps=1, echo_s=1.0, echo_warm=0.3,
-                  conns=[100, 1000], wrk_s=1, wrk_warm=False),
+    "full": dict(reps=5, budget_s=25, skip_s=30, total_s=500, ns=[10_000, 100_000, 1_000_000],
+                 floor_pages=20_000, serial_n=100_000, thread_serial_n=2_000, switch_m=2_000_000,
+                 thread_switch_m=20_000, py_switch_m=50_000, floor_switch_m=10_000_000, rt_m=20_000,
+                 py_rt_m=5_000, iters=400_000_000, py_iters=2_000_000, chunks=8, split_reps=3,
+                 server_reps=3, echo_s=2.0, echo_warm=0.5, conns=[100, 1000], wrk_s=3, wrk_warm=True),
+    "quick": dict(reps=3, budget_s=2, skip_s=3, total_s=50, ns=[1_000, 10_000, 100_000],
+                  floor_pages=4_000, serial_n=20_000, thread_serial_n=500, switch_m=500_000,
+                  thread_switch_m=5_000, py_switch_m=10_000, floor_switch_m=2_000_000, rt_m=5_000,
+                  py_rt_m=1_000, iters=50_000_000, py_iters=250_000, chunks=8, split_reps=1,
+                  server_reps=1, echo_s=0.7, echo_warm=0.2, conns=[100, 1000], wrk_s=1, wrk_warm=False),
 }
+T_START = time.monotonic()
+
+
+def over_budget(cfg):
+    """True once the whole run has used its time: what is left runs once or not at all."""
+    return time.monotonic() - T_START > cfg["total_s"]
 
 
 # ---- running contenders -------------------------------------------------------------
@@ -86,7 +92,7 @@ def repeat(cmd, cfg, reps=None, cpus=None):
         rec = run_json(cmd, cpus=cpus)
         out.append(rec)
         spent += rec["run_s"]
-        if not ok(rec) or spent > cfg["budget_s"]:
+        if not ok(rec) or spent > cfg["budget_s"] or over_budget(cfg):
             break
     return out
 
@@ -109,8 +115,12 @@ def cell(recs, key, **extra):
 
 # ---- scenarios ----------------------------------------------------------------------
 
-def series(cfg, name, cmds, key):
-    """Scenarios 1 and 3: each contender over growing N, as far as it can go."""
+def series(cfg, name, cmds, key, fixed_s=0.05, must=()):
+    """Scenarios 1 and 3: each contender over growing N, as far as it can go.
+
+    A run's time is fixed_s plus a part that grows with N; a larger N whose one run is
+    predicted to exceed the mode's skip_s is skipped, unless the contender is in `must`.
+    """
     rows = {}
     for who, make_cmd in cmds.items():
         rows[who] = row = {}
@@ -119,9 +129,10 @@ def series(cfg, name, cmds, key):
             if last is None and row:  # it failed or was stopped at a smaller N
                 row[str(n)] = {"median": None, "skipped": "stopped at a smaller N", "reps": 0}
                 continue
-            if last and last[1] * n / last[0] > cfg["skip_s"]:
-                row[str(n)] = {"median": None, "reps": 0, "skipped":
-                               "time: one run would take ~%.0f s" % (last[1] * n / last[0])}
+            est = fixed_s + max(0.0, last[1] - fixed_s) * n / last[0] if last else 0
+            if who not in must and (est > cfg["skip_s"] or over_budget(cfg)):
+                row[str(n)] = {"median": None, "reps": 0, "skipped": "time: one run would take ~%.0f s"
+                               % est if est > cfg["skip_s"] else "time: the run's budget is spent"}
                 continue
             log("  %s %s N=%d" % (name, who, n))
             recs = repeat(make_cmd(n), cfg)
@@ -136,7 +147,7 @@ def series(cfg, name, cmds, key):
 
 def scenario_floor(cfg, B):
     log("floors")
-    recs = repeat([B("floor_machine"), "20000"], cfg, reps=3)
+    recs = repeat([B("floor_machine"), str(cfg["floor_pages"])], cfg, reps=3)
     return {k: cell(recs, k) for k in ("syscall_ns", "fresh_page_ns", "warm_page_ns")}
 
 
@@ -161,6 +172,7 @@ def scenario_spawn(cfg, B):
 def scenario_switch(cfg, B):
     out = {}
     cmds = {"cio": [B("switch_cio"), str(cfg["switch_m"])],
+            "floor": [B("switch_floor"), str(cfg["floor_switch_m"])],
             "asyncio": PY + ["switch", str(cfg["py_switch_m"])]}
     for kind in ("cond", "pipe"):
         for pin in ("", "pin"):
@@ -169,6 +181,7 @@ def scenario_switch(cfg, B):
     for who, cmd in cmds.items():
         log("  switch %s" % who)
         out[who] = cell(repeat(cmd, cfg), "ns_per_switch")
+    out["floor"]["direct"] = median(out["floor"]["runs"], "ns_per_switch_direct")
     out["libev"] = {"median": None, "skipped": "libev has no tasks: a callback runs to its end "
                     "and cannot hand control to another and resume later", "reps": 0}
     return out
@@ -181,7 +194,8 @@ def scenario_sleep(cfg, B):
         "asyncio": lambda n: PY + ["sleep", str(n)],
         "libev": lambda n: [B("sleep_libev"), str(n)],
     }
-    rows = series(cfg, "sleep", cmds, "overhead_s")
+    # cio must show a million sleepers; threads run until the kernel stops them.
+    rows = series(cfg, "sleep", cmds, "overhead_s", fixed_s=1.05, must=("cio", "threads"))
     for who in rows:  # the memory per task comes from the same runs
         for c in rows[who].values():
             if c.get("runs"):
@@ -214,8 +228,8 @@ def scenario_executor(cfg, B):
     }
     for who, make in variants.items():
         log("  executor split %s" % who)
-        one = cell(repeat(make(1), cfg, reps=min(3, cfg["reps"])), "elapsed_s")
-        alln = cell(repeat(make(NCPU), cfg, reps=min(3, cfg["reps"])), "elapsed_s")
+        one = cell(repeat(make(1), cfg, reps=cfg["split_reps"]), "elapsed_s")
+        alln = cell(repeat(make(NCPU), cfg, reps=cfg["split_reps"]), "elapsed_s")
         for c in (one, alln):
             c["worst_loop_delay_ms"] = max((r.get("worst_loop_delay_ms", 0) for r in c["runs"]
                                             if ok(r)), default=None)
@@ -499,8 +513,12 @@ def print_table(res, cfg):
         print("\n== 2. context switch: two tasks hand control back and forth: time per switch ==")
         for who, c in sw.items():
             t = times(c.get("median"), sw["cio"].get("median"))
-            print("   %-18s %s" % (who, fmt_time(c["median"]) + ("" if who == "cio" or not t else " (%s)" % t)
-                                  if c.get("median") else why_missing(c)))
+            text = fmt_time(c["median"]) + ("" if who in ("cio", "floor") or not t else " (%s)" % t) \
+                if c.get("median") else why_missing(c)
+            if who == "floor" and c.get("median"):
+                text = "%s through a scheduler context as cio does, %s switching directly " \
+                       "(bare coroutines, no runtime)" % (fmt_time(c["median"]), fmt_time(c.get("direct")))
+            print("   %-18s %s" % (who, text))
     sl = res["scenarios"].get("sleep")
     if sl:
         def v(c, cio):
@@ -609,12 +627,13 @@ def targets(res, cfg):
 # ---- charts --------------------------------------------------------------------------
 
 COLORS = {"cio": "#d62728", "threads": "#1f77b4", "asyncio": "#2ca02c", "libev": "#7f7f7f",
-          "nginx": "#9467bd"}
+          "nginx": "#9467bd", "floor": "#222222", "threads-cond": "#1f77b4", "threads-cond-1cpu": "#6baed6",
+          "threads-pipe": "#08519c", "threads-pipe-1cpu": "#9ecae1"}
 SVG = 'set terminal svg size 820,520 dynamic enhanced font "Helvetica,13" background rgb "white"\n'
 
 
 def gnuplot(out, name, script):
-    path = os.path.join(out, name + ".gp")
+    path = os.path.join(out, "gnuplot", name + ".gp")
     with open(path, "w") as f:
         f.write(SVG + 'set output "%s"\n' % os.path.join(out, name + ".svg") + script)
     p = subprocess.run(["gnuplot", path], capture_output=True, text=True)
@@ -626,7 +645,7 @@ def chart_vs_n(out, name, title, ylabel, rows, value, ns, extra=""):
     """One line per contender: value against N, both axes logarithmic."""
     plots = []
     for who, row in rows.items():
-        dat = os.path.join(out, "%s-%s.dat" % (name, who))
+        dat = os.path.join(out, "gnuplot", "%s-%s.dat" % (name, who))
         with open(dat, "w") as f:
             for n in ns:
                 v = value(row.get(str(n), {}))
@@ -634,7 +653,7 @@ def chart_vs_n(out, name, title, ylabel, rows, value, ns, extra=""):
                     f.write("%d %g\n" % (n, v))
         if os.path.getsize(dat):
             plots.append('"%s" using 1:2 with linespoints lw 2 pt 7 ps 1 lc rgb "%s" title "%s"'
-                         % (dat, COLORS.get(who, "black"), who))
+                         % (dat, COLORS.get(who, "black"), who + (" (floor)" if who == "libev" else "")))
     if not plots:
         return
     gnuplot(out, name, """set title "%s"
@@ -655,13 +674,13 @@ def chart_bars(out, name, title, ylabel, groups, log_y=False):
     who = []
     for g in groups.values():
         who += [w for w in g if w not in who]
-    dat = os.path.join(out, name + ".dat")
+    dat = os.path.join(out, "gnuplot", name + ".dat")
     with open(dat, "w") as f:
         f.write("group " + " ".join('"%s"' % w for w in who) + "\n")
         for g, vals in groups.items():
             f.write('"%s" ' % g + " ".join("%g" % vals[w] if vals.get(w) else "-" for w in who) + "\n")
     cols = ", ".join('"%s" using %d:xtic(1) title "%s" lc rgb "%s"' % (dat if i == 0 else "", i + 2, w,
-                                                                         COLORS.get(w.split("-")[0], "#444444"))
+                                                                         COLORS.get(w, COLORS.get(w.split("-")[0], "#444444")))
                      for i, w in enumerate(who))
     gnuplot(out, name, """set title "%s"
 set ylabel "%s"
@@ -680,6 +699,7 @@ plot %s
 
 def charts(res, cfg, out):
     sc, ns = res["scenarios"], cfg["ns"]
+    os.makedirs(os.path.join(out, "gnuplot"), exist_ok=True)
     if "spawn" in sc:
         chart_vs_n(out, "spawn", "Spawn + await N empty tasks", "time per task (ns)", sc["spawn"]["gather"],
                    lambda c: c.get("median"), ns,
@@ -702,13 +722,13 @@ def charts(res, cfg, out):
     if "switch" in sc:
         chart_bars(out, "switch", "Context switch: two tasks hand control back and forth", "time per switch (ns, log)",
                    {"switch": {w: c.get("median") for w, c in sc["switch"].items() if c.get("median")}}, log_y=True)
-    groups = {}
-    for conns, row in sc.get("echo", {}).items():
-        groups["echo C=%s" % conns] = {w: c.get("median") for w, c in row.items()}
-    if "http" in sc:
-        groups["HTTP (wrk, C=100)"] = {w: c.get("median") for w, c in sc["http"].items()}
-    if groups:
-        chart_bars(out, "servers", "Servers on one core: requests per second", "requests per second", groups)
+    if sc.get("echo"):
+        chart_bars(out, "echo", "Echo of 64-byte messages, server on one core", "requests per second",
+                   {"C=%s connections" % conns: {w: c.get("median") for w, c in row.items()}
+                    for conns, row in sc["echo"].items()})
+    if sc.get("http"):
+        chart_bars(out, "http", "HTTP hello-world with keep-alive (wrk, 100 connections), server on one core",
+                   "requests per second", {"HTTP": {w: c.get("median") for w, c in sc["http"].items()}})
 
 
 # ---- main ----------------------------------------------------------------------------
@@ -726,7 +746,8 @@ def main():
     scratch = tempfile.mkdtemp(prefix="cio-bench-")
     res = {"mode": "quick" if args.quick else "full", "machine": machine(), "config": cfg,
            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "scenarios": {}, "scenario_seconds": {}}
-    t_all = time.monotonic()
+    global T_START
+    t_all = T_START = time.monotonic()
     steps = [("floor", lambda: scenario_floor(cfg, B)), ("spawn", lambda: scenario_spawn(cfg, B)),
              ("switch", lambda: scenario_switch(cfg, B)), ("sleep", lambda: scenario_sleep(cfg, B)),
              ("executor", lambda: scenario_executor(cfg, B)), ("echo", lambda: scenario_echo(cfg, B, scratch)),
