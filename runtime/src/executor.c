@@ -7,7 +7,10 @@
  * waiter that is cancelled returns at once and abandons its job: the worker still
  * finishes it (a thread cannot be stopped safely) and the loop frees it, dropping the
  * result. Under the virtual clock, a job's cio_block_for time is charged to the job, and
- * its result is delivered that much loop time after the job started on its worker.
+ * the loop replays the pool in virtual time: in submission order, each job starts on the
+ * virtual worker that is free first, and its result is delivered when it would finish.
+ * (Which real thread ran it does not matter: under the virtual clock a job that only
+ * "blocks" finishes at once, and one real worker may well take them all.)
  */
 #include "core.h"
 
@@ -30,6 +33,7 @@ typedef struct job {
     bool        done;      /**< the loop has taken it back from the pool */
     cio__timer  deliver;   /**< virtual clock: when the result is handed to the waiter */
     struct job *next;      /**< FIFO link (pending queue, then done list) */
+    struct job *sub_next;  /**< virtual clock: next job in submission order (loop only) */
 } job;
 
 static struct {
@@ -44,15 +48,16 @@ static struct {
     unsigned        nthreads;  /* how many */
     bool            virtual_clock; /* copied from the run's config before the workers start */
     pthread_t       loop_thread;   /* the thread running cio_run */
+    double         *vfree;     /* virtual clock: loop time each virtual worker is free (loop only) */
+    job            *sub_head;  /* virtual clock: jobs in submission order, not yet replayed */
+    job           **sub_tail;
 } pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
 
-static __thread job   *current_job;  /* the job this worker runs, or NULL */
-static __thread double worker_free;  /* virtual loop time at which this worker is free again */
+static __thread job *current_job; /* the job this worker runs, or NULL */
 
 static void *worker_main(void *unused)
 {
     (void)unused;
-    worker_free = 0;
     pthread_mutex_lock(&pool.mu);
     for (;;) {
         while (!pool.pending && !pool.stopping) pthread_cond_wait(&pool.work, &pool.mu);
@@ -62,12 +67,10 @@ static void *worker_main(void *unused)
         if (!pool.pending) pool.pending_tail = &pool.pending;
         pthread_mutex_unlock(&pool.mu);
 
-        j->vstart = fmax(j->submitted, worker_free);
         j->charged = 0;
         current_job = j;
         j->status = j->fn(j->arg);
         current_job = NULL;
-        worker_free = j->vstart + j->charged;
 
         pthread_mutex_lock(&pool.mu);
         j->next = NULL;
@@ -89,7 +92,16 @@ static int start_pool(void)
         n = cores > 0 ? (unsigned)cores : 1;
     }
     pool.threads = calloc(n, sizeof *pool.threads);
-    if (!pool.threads) return -ENOMEM;
+    pool.vfree = calloc(n, sizeof *pool.vfree);
+    if (!pool.threads || !pool.vfree) {
+        free(pool.threads);
+        free(pool.vfree);
+        pool.threads = NULL;
+        pool.vfree = NULL;
+        return -ENOMEM;
+    }
+    pool.sub_head = NULL;
+    pool.sub_tail = &pool.sub_head;
     pool.pending = NULL;
     pool.pending_tail = &pool.pending;
     pool.finished = NULL;
@@ -101,7 +113,9 @@ static int start_pool(void)
         if (pthread_create(&pool.threads[i], NULL, worker_main, NULL) != 0) {
             if (i == 0) {
                 free(pool.threads);
+                free(pool.vfree);
                 pool.threads = NULL;
+                pool.vfree = NULL;
                 return -EAGAIN;
             }
             n = i;
@@ -118,6 +132,34 @@ static void deliver_due(cio__timer *t)
     cio__wake(j->waiter, 0);
 }
 
+/* Hand a finished job's result to its waiter now, or free it if nobody waits. */
+static void hand_back(job *j)
+{
+    if (j->waiter) cio__wake(j->waiter, 0);
+    else free(j); /* its caller was cancelled: the result is dropped */
+}
+
+/* Virtual clock: replay finished jobs in submission order on the virtual workers. */
+static void replay_virtual(void)
+{
+    while (pool.sub_head && pool.sub_head->done) {
+        job *j = pool.sub_head;
+        pool.sub_head = j->sub_next;
+        if (!pool.sub_head) pool.sub_tail = &pool.sub_head;
+        unsigned w = 0;
+        for (unsigned i = 1; i < pool.nthreads; i++)
+            if (pool.vfree[i] < pool.vfree[w]) w = i;
+        j->vstart = fmax(j->submitted, pool.vfree[w]);
+        pool.vfree[w] = j->vstart + j->charged;
+        if (j->waiter && pool.vfree[w] > cio__time()) {
+            j->deliver.fire = deliver_due;
+            cio__timer_arm(&j->deliver, pool.vfree[w]);
+        } else {
+            hand_back(j);
+        }
+    }
+}
+
 void cio__executor_drain(void)
 {
     pthread_mutex_lock(&pool.mu);
@@ -129,16 +171,10 @@ void cio__executor_drain(void)
         job *next = j->next;
         cio__L.jobs_running--;
         j->done = true;
-        if (!j->waiter) {
-            free(j); /* its caller was cancelled: the result is dropped */
-        } else if (cio__L.cfg.virtual_clock && j->vstart + j->charged > cio__time()) {
-            j->deliver.fire = deliver_due;
-            cio__timer_arm(&j->deliver, j->vstart + j->charged);
-        } else {
-            cio__wake(j->waiter, 0);
-        }
+        if (!pool.virtual_clock) hand_back(j);
         j = next;
     }
+    if (pool.virtual_clock) replay_virtual();
 }
 
 int cio__to_thread(cio_fn fn, void *arg, const char *name, const char *file, int line, const char *func)
@@ -156,6 +192,10 @@ int cio__to_thread(cio_fn fn, void *arg, const char *name, const char *file, int
     j->waiter = cio__L.current;
     j->submitted = cio__time();
     j->deliver.slot = CIO__TIMER_IDLE;
+    if (pool.virtual_clock) {
+        *pool.sub_tail = j;
+        pool.sub_tail = &j->sub_next;
+    }
     pthread_mutex_lock(&pool.mu);
     *pool.pending_tail = j;
     pool.pending_tail = &j->next;
@@ -166,11 +206,11 @@ int cio__to_thread(cio_fn fn, void *arg, const char *name, const char *file, int
 
     rc = cio__park(NULL, NULL, "run a job on the executor", j, site);
     if (rc == -ECANCELED) {
-        if (j->done) { /* finished, but its virtual delivery time has not come */
+        if (cio__timer_armed(&j->deliver)) { /* replayed; its virtual finish has not come */
             cio__timer_disarm(&j->deliver);
             free(j);
         } else {
-            j->waiter = NULL; /* the worker finishes it; the loop frees it */
+            j->waiter = NULL; /* still running or not replayed: the loop frees it later */
         }
         return -ECANCELED;
     }
@@ -187,10 +227,12 @@ void cio__executor_shutdown(void)
     pthread_cond_broadcast(&pool.work);
     pthread_mutex_unlock(&pool.mu);
     for (unsigned i = 0; i < pool.nthreads; i++) pthread_join(pool.threads[i], NULL);
-    free(pool.threads);
-    pool.threads = NULL;
-    pool.nthreads = 0;
     cio__executor_drain(); /* frees abandoned jobs that finished at the very end */
+    free(pool.threads);
+    free(pool.vfree);
+    pool.threads = NULL;
+    pool.vfree = NULL;
+    pool.nthreads = 0;
 }
 
 void cio_block_for(double seconds)

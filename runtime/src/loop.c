@@ -253,6 +253,12 @@ static void loop_run(void)
             if (!L->unfinished && !L->jobs_running) return;
         }
         run_ready();
+        if (L->main_done) {
+            /* Before polling again: a late result must not reach a task that is pending
+             * at exit; it is cancelled first, like every other leftover. */
+            cancel_leftovers();
+            if (!L->unfinished && !L->jobs_running) return;
+        }
         if (L->ready.count) {
             if (external_pending()) cio__backend_poll(0);
             update_now();

@@ -7,7 +7,14 @@
  * Overflow is caught two ways, because a guard page costs a kernel mapping each and the
  * default vm.max_map_count (65530) must still allow a million tasks: the first
  * GUARDED_STACKS slots get a PROT_NONE guard page (an overflow faults at once and the
- * SIGSEGV handler names the task); later slots get a canary checked on every switch.
+ * SIGSEGV handler names the task); the others rely on a canary checked on every switch.
+ * A slot overflowing runs into the top of the slot below it, so every slot keeps, at its
+ * very top, the canary that guards the slot above — in the page its own descriptor has
+ * already touched, so the canary costs no memory (a canary at a stack's own bottom would
+ * cost a second page per task). Slot 0 of each chunk is a spacer that only holds one.
+ *
+ *   slot k-1:  [ ... stack ... | task | descriptor | canary ]  slot k: [ ... stack ...
+ *                                                    ^ guards slot k
  */
 #include "core.h"
 
@@ -18,18 +25,17 @@
 #include <unistd.h>
 
 enum {
-    STACKS_PER_CHUNK = 64,
+    STACKS_PER_CHUNK = 128,    /* slot 0 is the spacer: 127 usable stacks per mapping */
     GUARDED_STACKS   = 8192,   /* 2 mappings each: 16k of the 65530 allowed */
-    CANARY_WORDS     = 32,     /* 256 bytes at the bottom of unguarded stacks */
+    CANARY_WORDS     = 8,      /* 64 bytes at the top of every slot */
     ALTSTACK_SIZE    = 64 * 1024,
 };
-#define CANARY 0xc10c10c10c10c10cull
 
 /** One stack slot. The descriptor lives at the top of its own slot. */
 struct cio__stack {
     char       *low;     /**< lowest address of the slot (its guard page, if guarded) */
     size_t      size;    /**< bytes in the slot, descriptor included */
-    bool        guarded; /**< the lowest page is PROT_NONE; else a canary is there */
+    bool        guarded; /**< the lowest page is PROT_NONE; else the canary below it is checked */
     cio__stack *next;    /**< next free stack while in the pool */
 };
 
@@ -38,6 +44,8 @@ typedef struct chunk {
     char  *base; /**< start of the mapping */
     size_t len;  /**< its length */
 } chunk;
+
+#define CANARY 0xc10c10c10c10c10cull
 
 static struct {
     cio__stack *free;       /* LIFO of free slots: the warmest first */
@@ -50,6 +58,14 @@ static struct {
     size_t      guarded;    /* slots given a guard page so far */
     size_t      page;       /* the page size */
 } pool;
+
+static uint64_t *canary_of_slot_below(const char *low) { return (uint64_t *)(low - CANARY_WORDS * 8); }
+
+static void write_canary(char *slot_top)
+{
+    uint64_t *c = (uint64_t *)(slot_top - CANARY_WORDS * 8);
+    for (int i = 0; i < CANARY_WORDS; i++) c[i] = CANARY;
+}
 
 static size_t page_size(void)
 {
@@ -71,8 +87,9 @@ static bool new_chunk(void)
         pool.cap = cap;
     }
     pool.chunks[pool.nchunks++] = (chunk){base, len};
-    pool.carve = base;
-    pool.carve_left = STACKS_PER_CHUNK;
+    write_canary(base + pool.slot_size); /* the spacer: guards slot 1 */
+    pool.carve = base + pool.slot_size;
+    pool.carve_left = STACKS_PER_CHUNK - 1;
     return true;
 }
 
@@ -94,16 +111,12 @@ cio__stack *cio__stack_get(size_t size)
     char *low = pool.carve;
     pool.carve += size;
     pool.carve_left--;
-    s = (cio__stack *)(low + size - sizeof(cio__stack));
+    write_canary(low + size);
+    s = (cio__stack *)(low + size - CANARY_WORDS * 8 - sizeof(cio__stack));
     s->low = low;
     s->size = size;
     s->guarded = pool.guarded < GUARDED_STACKS && mprotect(low, pg, PROT_NONE) == 0;
-    if (s->guarded) {
-        pool.guarded++;
-    } else {
-        uint64_t *c = (uint64_t *)low;
-        for (int i = 0; i < CANARY_WORDS; i++) c[i] = CANARY;
-    }
+    if (s->guarded) pool.guarded++;
     return s;
 }
 
@@ -114,18 +127,16 @@ void cio__stack_put(cio__stack *s)
 }
 
 void *cio__stack_top(cio__stack *s) { return (void *)((uintptr_t)s & ~(uintptr_t)63); }
-void *cio__stack_low(cio__stack *s)
-{
-    return s->low + (s->guarded ? page_size() : CANARY_WORDS * sizeof(uint64_t));
-}
+void *cio__stack_low(cio__stack *s) { return s->low + (s->guarded ? page_size() : 0); }
 size_t cio__stack_size(const cio__stack *s) { return s->size; }
 
 void cio__stack_check(cio__stack *s, const char *task_name)
 {
     if (s->guarded) return;
-    const uint64_t *c = (const uint64_t *)s->low;
-    for (int i = 0; i < CANARY_WORDS; i++)
-        if (c[i] != CANARY)
+    const uint64_t *c = canary_of_slot_below(s->low);
+    uint64_t bad = 0;
+    for (int i = 0; i < CANARY_WORDS; i++) bad |= c[i] ^ CANARY;
+    if (bad)
             cio__panic("stack overflow in task '%s': its %zu KiB stack was too small "
                        "(deep recursion or a large local array?); memory next to it may be "
                        "damaged. Raise cio_config.stack_size.", task_name, s->size / 1024);
