@@ -8,7 +8,8 @@
  *    (PARKED). Its timer is armed only while it is PARKED.
  *  - A DONE task is never scheduled again; it is freed exactly once: by its awaiter,
  *    by cio_gather, by its group, or by the loop if it was detached.
- *  - The loop never frees a task while running on that task's stack.
+ *  - The loop never frees a task while running on that task's stack; a finishing task
+ *    always switches back to the loop, never directly to another task.
  *  - Loop time (loop.now) only moves between steps, or inside cio_block_for().
  */
 #ifndef CIO_CORE_H
@@ -187,6 +188,11 @@ typedef struct cio__loop {
     bool          finishing;     /**< main returned; pending tasks were cancelled */
     int           main_status;   /**< main's return value */
     double        step_charge;   /**< loop time cio_block_for added during the current step */
+    double        step_start;    /**< loop time the current step began (traces only) */
+    cio__site     step_resumed;  /**< where the current step's task resumed (slow-step report) */
+    size_t        pass_left;     /**< runnables the current pass may still run */
+    unsigned      direct_budget; /**< steps that may still follow a pass without the loop */
+    cio__runnable *handoff;      /**< a callback a suspending task popped: the loop runs it next */
     double        step_real;     /**< real time the current step began (coarse clock) */
     unsigned      io_waiting;    /**< fd watches, readers/writers and stat watches pending */
     unsigned      jobs_running;  /**< executor jobs submitted and not yet handed back */

@@ -126,33 +126,35 @@ void cio__make_ready(cio_task *t)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* Running one step of a task                                                         */
+/* Running steps of tasks                                                             */
 /* ---------------------------------------------------------------------------------- */
 
-void cio__suspend(void)
-{
-    cio_task *t = cio__L.current;
-    cio__ctx_switch(&t->ctx, &cio__L.loop_ctx);
-}
+/* How many steps may follow each other task to task after a pass has ended, before the
+ * loop must take a turn: bounds how long timers and I/O can wait behind busy tasks. */
+#define DIRECT_BUDGET 64
 
-static void run_step(cio_task *t)
+static void step_begin(cio_task *t)
 {
     cio__loop *L = &cio__L;
-    cio__site resumed = t->site;
-    double start = cio__tracing ? cio__time() : 0;
-    int64_t real_start = L->clock_mark;
     L->current = t;
     L->step_charge = 0;
+    L->step_resumed = t->site;
+    if (cio__tracing) L->step_start = cio__time();
     t->state = TASK_RUNNING;
     L->stats.switches++;
-    cio__ctx_switch(&L->loop_ctx, &t->ctx);
-    L->current = NULL;
-    cio__stack_check(t->stack, t->name);
+}
 
+/* The bookkeeping after a step: runs on the stack of whoever holds the CPU, the loop or
+ * the next task, never after the step's own task could have been freed. */
+static void step_end(cio_task *t)
+{
+    cio__loop *L = &cio__L;
+    cio__stack_check(t->stack, t->name);
     /* How long did it keep the loop? Loop time under the virtual clock (exact: what
      * cio_block_for charged), real time otherwise. A real busy loop is reported under
      * the virtual clock too, but cannot count in the exact statistics. One coarse clock
      * read per step: this step's end is the next step's start. */
+    int64_t real_start = L->clock_mark;
     L->clock_mark = coarse_ns();
     double real = (double)(L->clock_mark - real_start) * 1e-9;
     double took = L->cfg.virtual_clock ? L->step_charge : real;
@@ -161,19 +163,66 @@ static void run_step(cio_task *t)
         snprintf(L->stats.longest_step_task, sizeof L->stats.longest_step_task, "%s", t->name);
     }
     if (L->cfg.slow_step > 0) {
-        if (took >= L->cfg.slow_step) {
+        bool slow = took >= L->cfg.slow_step, slow_real = L->cfg.virtual_clock && real >= L->cfg.slow_step;
+        if (slow || slow_real) {
             cio__site now_site = t->site;
-            t->site = resumed;
-            cio__report_slow_step(t, took, false);
-            t->site = now_site;
-        } else if (L->cfg.virtual_clock && real >= L->cfg.slow_step) {
-            cio__site now_site = t->site;
-            t->site = resumed;
-            cio__report_slow_step(t, real, true);
+            t->site = L->step_resumed;
+            cio__report_slow_step(t, slow ? took : real, !slow);
             t->site = now_site;
         }
     }
-    if (cio__tracing) cio__trace_step(t, start, L->cfg.virtual_clock ? L->step_charge : real);
+    if (cio__tracing) cio__trace_step(t, L->step_start, L->cfg.virtual_clock ? L->step_charge : real);
+}
+
+/* May a suspending task hand the CPU to the next runnable itself? Within a pass, yes;
+ * after it, only while going through the loop could not change anything: no timer due
+ * (under the real clock: no timer at all, since time moves), no I/O or job pending. */
+static bool may_continue(void)
+{
+    cio__loop *L = &cio__L;
+    if (!L->ready.count) return false;
+    if (L->pass_left) {
+        L->pass_left--;
+        return true;
+    }
+    if (!L->direct_budget || L->io_waiting || L->jobs_running) return false;
+    if (L->cfg.virtual_clock ? cio__timers_next() <= L->now : cio__timers_count() != 0) return false;
+    L->direct_budget--;
+    return true;
+}
+
+void cio__suspend(void)
+{
+    cio__loop *L = &cio__L;
+    cio_task *t = L->current;
+    if (may_continue()) {
+        cio__runnable *r = ready_pop();
+        if (r->kind == RUN_TASK) {
+            cio_task *next = (cio_task *)r;
+            step_end(t);
+            step_begin(next);
+            if (next != t) cio__ctx_switch(&t->ctx, &next->ctx); /* t yielded to itself: go on */
+            return;
+        }
+        L->handoff = r; /* a callback: the loop runs it, on its own stack */
+    }
+    cio__ctx_switch(&t->ctx, &L->loop_ctx);
+}
+
+/* Run one runnable from the loop. A task may pass the CPU on directly; whoever comes
+ * back to the loop is L->current, and its step is the one left to finish here. */
+static void run_one(cio__runnable *r)
+{
+    cio__loop *L = &cio__L;
+    if (r->kind != RUN_TASK) {
+        cio__handles_run(r);
+        return;
+    }
+    step_begin((cio_task *)r);
+    cio__ctx_switch(&L->loop_ctx, &L->current->ctx);
+    cio_task *t = L->current;
+    L->current = NULL;
+    step_end(t);
     if (t->state == TASK_DONE) cio__task_finished(t);
 }
 
@@ -219,14 +268,21 @@ static bool handle_deadlock(void)
 
 static void run_ready(void)
 {
+    cio__loop *L = &cio__L;
     if (cio__timers_count()) cio__timers_fire_due();
-    cio__L.clock_mark = coarse_ns();
-    /* Only what is ready now: runnables made ready during this pass wait for the next
-     * one, after a poll, so that a task that keeps yielding cannot starve I/O. */
-    for (size_t n = cio__L.ready.count; n > 0 && cio__L.ready.count; n--) {
-        cio__runnable *r = ready_pop();
-        if (r->kind == RUN_TASK) run_step((cio_task *)r);
-        else cio__handles_run(r);
+    L->clock_mark = coarse_ns();
+    /* A pass runs what is ready now: runnables made ready during it wait for the next
+     * pass, after a poll, so that a task that keeps yielding cannot starve I/O. */
+    L->pass_left = L->ready.count;
+    L->direct_budget = DIRECT_BUDGET;
+    while (L->pass_left && L->ready.count) {
+        L->pass_left--;
+        run_one(ready_pop());
+        while (L->handoff) {
+            cio__runnable *r = L->handoff;
+            L->handoff = NULL;
+            run_one(r);
+        }
     }
 }
 
