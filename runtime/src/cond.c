@@ -17,11 +17,6 @@ struct cio_cond {
     cio__waitq  waiters;   /* parked in wait, FIFO; emptied by signal/broadcast and cancellation */
 };
 
-/* Helpers defined in lock.c and shared with it only (internal.h belongs to the core, so
-   they are declared in both files; keep the two lists identical). */
-int  cio__lock_held_by_running(const cio_lock *l);
-void cio__lock_release_held(cio_lock *l);
-void cio__lock_acquire_nocancel(cio_lock *l, cio__site site);
 
 static void describe_cond(const cio__object *o, char *buf, size_t n) {
     const cio_cond *c = (const cio_cond *)o;

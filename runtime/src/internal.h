@@ -139,6 +139,17 @@ cio_task *cio__running(void);
 int cio__in_loop(void);
 
 /* ---------------------------------------------------------------------------------- */
+/* What cond.c needs from lock.c                                                      */
+/* ---------------------------------------------------------------------------------- */
+
+/** Nonzero if the running task holds @p l. */
+int  cio__lock_held_by_running(const cio_lock *l);
+/** Release @p l, held by the running task, handing it to the first waiter. */
+void cio__lock_release_held(cio_lock *l);
+/** Take @p l back after a condition wait; cancellation cannot interrupt it. */
+void cio__lock_acquire_nocancel(cio_lock *l, cio__site site);
+
+/* ---------------------------------------------------------------------------------- */
 /* Ready-fd waiting and executor hand-off (core services for io.c and executor.c)    */
 /* ---------------------------------------------------------------------------------- */
 

@@ -25,12 +25,6 @@ struct acquire_wait {
     cio__site site; /* the acquirer's call, becomes held_since on hand-off */
 };
 
-/* Helpers shared with cond.c only (internal.h belongs to the core, so they are declared
-   in both files; keep the two lists identical). */
-int  cio__lock_held_by_running(const cio_lock *l);
-void cio__lock_release_held(cio_lock *l);
-void cio__lock_acquire_nocancel(cio_lock *l, cio__site site);
-
 /* ---------------------------------------------------------------------------------- */
 /* Ownership                                                                          */
 /* ---------------------------------------------------------------------------------- */
