@@ -24,6 +24,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* Valgrind takes a jump of the stack pointer between two neighbouring stacks for a huge
+ * stack frame and flags every access in between; registering each stack tells it the
+ * truth. The client requests cost a few instructions and do nothing outside Valgrind.
+ * The header ships with Valgrind itself, so it may be missing: then there is nothing to do. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define CIO_VALGRIND 1
+#endif
+#endif
+
 enum {
     STACKS_PER_CHUNK = 128,    /* slot 0 is the spacer: 127 usable stacks per mapping */
     GUARDED_STACKS   = 8192,   /* 2 mappings each: 16k of the 65530 allowed */
@@ -36,6 +47,7 @@ struct cio__stack {
     char       *low;     /**< lowest address of the slot (its guard page, if guarded) */
     size_t      size;    /**< bytes in the slot, descriptor included */
     bool        guarded; /**< the lowest page is PROT_NONE; else the canary below it is checked */
+    unsigned    vg_id;   /**< Valgrind's id for this stack (0 when not built with its header) */
     cio__stack *next;    /**< next free stack while in the pool */
 };
 
@@ -117,6 +129,11 @@ cio__stack *cio__stack_get(size_t size)
     s->size = size;
     s->guarded = pool.guarded < GUARDED_STACKS && mprotect(low, pg, PROT_NONE) == 0;
     if (s->guarded) pool.guarded++;
+#ifdef CIO_VALGRIND
+    s->vg_id = VALGRIND_STACK_REGISTER(low + (s->guarded ? pg : 0), (char *)s);
+#else
+    s->vg_id = 0;
+#endif
     return s;
 }
 
@@ -144,6 +161,19 @@ void cio__stack_check(cio__stack *s, const char *task_name)
 
 void cio__stacks_release_all(void)
 {
+#ifdef CIO_VALGRIND
+    /* Every carved slot but the spacers holds a descriptor with its Valgrind id. */
+    if (RUNNING_ON_VALGRIND) {
+        for (size_t i = 0; i < pool.nchunks; i++) {
+            char *end = pool.chunks[i].base + pool.chunks[i].len;
+            for (char *top = pool.chunks[i].base + 2 * pool.slot_size; top <= end; top += pool.slot_size) {
+                if (pool.carve && top > pool.carve && i == pool.nchunks - 1) break;
+                cio__stack *s = (cio__stack *)(top - CANARY_WORDS * 8 - sizeof(cio__stack));
+                VALGRIND_STACK_DEREGISTER(s->vg_id);
+            }
+        }
+    }
+#endif
     for (size_t i = 0; i < pool.nchunks; i++) munmap(pool.chunks[i].base, pool.chunks[i].len);
     free(pool.chunks);
     size_t page = pool.page;

@@ -19,3 +19,14 @@ test-runtime: $(RT_TESTS)
 	done; exit $$fail
 
 TEST_TARGETS += test-runtime
+
+# Valgrind over the runtime tests (test_stack is left out: it overflows a stack on
+# purpose and runs 100,000 tasks, which Valgrind makes take minutes). Any error or
+# definite leak fails the target.
+.PHONY: test-valgrind
+test-valgrind: $(RT_TESTS)
+	@fail=0; for t in $(filter-out %/test_stack,$(RT_TESTS)); do \
+	    echo "== valgrind $$t"; \
+	    valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+	        --trace-children=no $$t >/dev/null 2>$$t.valgrind || { fail=1; cat $$t.valgrind; }; \
+	done; exit $$fail
