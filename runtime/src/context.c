@@ -39,11 +39,13 @@ void cio__ctx_make(cio__ctx *c, void *low, void *top, void (*entry)(void *), voi
 
 #else /* CIO_USE_UCONTEXT */
 
-/* makecontext passes int arguments only: split the pointers in two halves. */
+/* makecontext passes int arguments only: split the pointers in two halves. The shifts
+ * go in two steps of 16 because this fallback is the only switch on 32-bit machines,
+ * where a shift by 32 would be undefined; there the high halves are simply 0. */
 static void uc_entry(unsigned lo_entry, unsigned hi_entry, unsigned lo_arg, unsigned hi_arg)
 {
-    void (*entry)(void *) = (void (*)(void *))(((uintptr_t)hi_entry << 32) | lo_entry);
-    void *arg = (void *)(((uintptr_t)hi_arg << 32) | lo_arg);
+    void (*entry)(void *) = (void (*)(void *))(((uintptr_t)hi_entry << 16 << 16) | lo_entry);
+    void *arg = (void *)(((uintptr_t)hi_arg << 16 << 16) | lo_arg);
     entry(arg);
     cio__panic("a coroutine's entry returned");
 }
@@ -55,8 +57,8 @@ void cio__ctx_make(cio__ctx *c, void *low, void *top, void (*entry)(void *), voi
     c->uc.uc_stack.ss_size = (size_t)((char *)top - (char *)low);
     c->uc.uc_link = NULL;
     uintptr_t e = (uintptr_t)entry, a = (uintptr_t)arg;
-    makecontext(&c->uc, (void (*)(void))uc_entry, 4, (unsigned)e, (unsigned)(e >> 32),
-                (unsigned)a, (unsigned)(a >> 32));
+    makecontext(&c->uc, (void (*)(void))uc_entry, 4, (unsigned)e, (unsigned)(e >> 16 >> 16),
+                (unsigned)a, (unsigned)(a >> 16 >> 16));
 }
 
 void cio__ctx_switch(cio__ctx *from, cio__ctx *to)

@@ -15,20 +15,22 @@
     .type   cio__switch, @function
 cio__switch:
     .cfi_startproc
-    pushq   %rbp
-    pushq   %rbx
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    /* The CFI lets a debugger or profiler stopped in here unwind. It stays true across
+     * the stack swap, because both stacks hold the same frame at the same offsets. */
+    pushq   %rbp;  .cfi_adjust_cfa_offset 8;  .cfi_rel_offset rbp, 0
+    pushq   %rbx;  .cfi_adjust_cfa_offset 8;  .cfi_rel_offset rbx, 0
+    pushq   %r12;  .cfi_adjust_cfa_offset 8;  .cfi_rel_offset r12, 0
+    pushq   %r13;  .cfi_adjust_cfa_offset 8;  .cfi_rel_offset r13, 0
+    pushq   %r14;  .cfi_adjust_cfa_offset 8;  .cfi_rel_offset r14, 0
+    pushq   %r15;  .cfi_adjust_cfa_offset 8;  .cfi_rel_offset r15, 0
     movq    %rsp, (%rdi)        /* the old context is complete */
     movq    %rsi, %rsp          /* from here on we are on the new stack */
-    popq    %r15
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %rbx
-    popq    %rbp
+    popq    %r15;  .cfi_adjust_cfa_offset -8; .cfi_restore r15
+    popq    %r14;  .cfi_adjust_cfa_offset -8; .cfi_restore r14
+    popq    %r13;  .cfi_adjust_cfa_offset -8; .cfi_restore r13
+    popq    %r12;  .cfi_adjust_cfa_offset -8; .cfi_restore r12
+    popq    %rbx;  .cfi_adjust_cfa_offset -8; .cfi_restore rbx
+    popq    %rbp;  .cfi_adjust_cfa_offset -8; .cfi_restore rbp
     ret                         /* into the new task where it last called cio__switch */
     .cfi_endproc
     .size   cio__switch, .-cio__switch
