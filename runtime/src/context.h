@@ -6,7 +6,7 @@
  * pointer, loads the new one and pops. That is all a switch needs, because the C
  * calling convention already makes the caller save every other register. Elsewhere, or
  * when built with -DCIO_UCONTEXT, ucontext is used instead: portable but slow, since
- * swapcontext makes an rt_sigprocmask system call on every switch (switch_ucontext.c).
+ * swapcontext makes an rt_sigprocmask system call on every switch (the fallback half of context.c).
  * Not saved: the floating-point control words (MXCSR, FPCR) — cio never changes them.
  */
 #ifndef CIO_CONTEXT_H
