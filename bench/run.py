@@ -211,6 +211,9 @@ def scenario_sleep(cfg, B):
                     c["kernel_stack_kib_per_task"] = last.get("kernel_stack_kib_per_task")
                 elif "kernel_stack_kib_per_task" in last:
                     c["kernel_stack_kib_per_task"] = median(c["runs"], "kernel_stack_kib_per_task")
+                if "page_tables_kib_per_task" in last:
+                    c["page_tables_kib_per_task"] = last["page_tables_kib_per_task"] if c.get("stopped") \
+                        else median(c["runs"], "page_tables_kib_per_task")
     return rows
 
 
@@ -535,7 +538,7 @@ def print_table(res, cfg):
                 return None
             if c.get("stopped"):
                 return "RSS %.1f KiB; %s" % (c["rss_kib_per_task"], c["stopped"])
-            k = c.get("kernel_stack_kib_per_task")
+            k = (c.get("kernel_stack_kib_per_task") or 0) + (c.get("page_tables_kib_per_task") or 0)
             return "+%s, %.2f KiB%s" % (fmt_time(c["median"] * 1e9), c["rss_kib_per_task"],
                                         " +%.0f kernel" % k if k else "")
         print_series("3. N tasks each sleep 1 s at once: wall time above 1 s, peak RSS per task",
@@ -659,15 +662,16 @@ def chart_vs_n(out, name, title, ylabel, rows, value, ns, extra="", yfmt="10^{%L
     """One line per contender: value against N, both axes logarithmic."""
     plots = []
     for who, row in rows.items():
-        dat = os.path.join(out, "gnuplot", "%s-%s.dat" % (name, who))
+        dat = os.path.join(out, "gnuplot", "%s-%s.dat" % (name, re.sub(r"\W+", "_", who)))
         with open(dat, "w") as f:
             for n in ns:
                 v = value(row.get(str(n), {}))
                 if v is not None:
                     f.write("%d %g\n" % (n, v))
         if os.path.getsize(dat):
-            plots.append('"%s" using 1:2 with linespoints lw 2 pt 7 ps 1 lc rgb "%s" title "%s"'
-                         % (dat, COLORS.get(who, "black"), who + (" (floor)" if who == "libev" else "")))
+            plots.append('"%s" using 1:2 with linespoints lw 2 pt 7 ps 1 %s lc rgb "%s" title "%s"'
+                         % (dat, "dt 2" if "+" in who else "", COLORS.get(who.split(" ")[0], "black"),
+                            who + (" (floor)" if who == "libev" else "")))
     if not plots:
         return
     gnuplot(out, name, """set title "%s"
@@ -714,7 +718,11 @@ plot %s
 
 def charts(res, cfg, out):
     sc, ns = res["scenarios"], cfg["ns"]
-    os.makedirs(os.path.join(out, "gnuplot"), exist_ok=True)
+    shutil.rmtree(os.path.join(out, "gnuplot"), ignore_errors=True)  # no stale lines from older runs
+    os.makedirs(os.path.join(out, "gnuplot"))
+    for name in ("spawn", "sleep_time", "sleep_memory", "switch", "echo", "http"):
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(out, name + ".svg"))
     if "spawn" in sc:
         chart_vs_n(out, "spawn", "Spawn + await N empty tasks", "time per task (ns)", sc["spawn"]["gather"],
                    lambda c: c.get("median"), ns,
@@ -722,16 +730,23 @@ def charts(res, cfg, out):
                    'set label "cio goal: 200 ns" at graph 0.02, first 260 tc rgb "#d62728"')
     if "sleep" in sc:
         chart_vs_n(out, "sleep_time", "N tasks each sleeping 1 s at once: time above 1 s",
-                   "wall time above 1 s (s)", sc["sleep"], lambda c: c.get("median"), ns)
+                   "wall time above 1 s (s)", sc["sleep"], lambda c: c.get("median"), ns, yfmt="%g")
         labels = ""
         for n in ns:  # say where threads stopped, at the N where they did
             c = sc["sleep"].get("threads", {}).get(str(n), {})
-            if c.get("stopped"):
-                labels += 'set label "threads stop at %s:\\n%s" at first %d, first %g offset 1,0 font ",11"\n' % (
-                    fmt_n(round(int(re.search(r"at (\d+)", c["stopped"]).group(1)), -3)) if re.search(r"at (\d+)", c["stopped"]) else "?",
-                    re.sub(r"^.* by (\S+).*$", r"\1", c["stopped"]), n, c.get("rss_kib_per_task") or 10)
-        chart_vs_n(out, "sleep_memory", "N tasks each sleeping 1 s at once: memory",
-                   "peak RSS per task (KiB)", sc["sleep"], lambda c: c.get("rss_kib_per_task") if c.get("median") else None, ns,
+            m = re.search(r"at (\d+) threads by (\S+)", c.get("stopped", ""))
+            if m:
+                labels += ('set label "threads stop at %s:\\n%s" at first %d, first %g right offset -1,0 '
+                           'font ",11" noenhanced\n' % ("{:,}".format(int(m.group(1))), m.group(2), n,
+                                                         c.get("rss_kib_per_task") or 10))
+        rows = dict(sc["sleep"])
+        if "threads" in rows:  # what RSS does not show: each thread's kernel stack and page tables
+            rows["threads + kernel"] = {
+                k: dict(c, total=(c.get("rss_kib_per_task") or 0) + (c.get("kernel_stack_kib_per_task") or 0)
+                        + (c.get("page_tables_kib_per_task") or 0)) for k, c in rows["threads"].items()}
+        chart_vs_n(out, "sleep_memory", "N tasks each sleeping 1 s at once: memory per task",
+                   "peak memory per task (KiB)", rows,
+                   lambda c: (c.get("total") or c.get("rss_kib_per_task")) if c.get("median") is not None else None, ns,
                    'set arrow from graph 0, first 5 to graph 1, first 5 nohead dt 2 lc rgb "#d62728"\n'
                    'set label "cio goal: 5 KiB" at graph 0.02, first 6 tc rgb "#d62728"\n' + labels, yfmt="%g")
     if "switch" in sc:
