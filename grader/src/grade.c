@@ -149,9 +149,19 @@ static char *compile_message(const char *log)
     return m ? m : strdup(log && *log ? log : "the build failed without a message");
 }
 
+/* "0x2a != 0x7" (cmocka prints integers in hex) -> "42 != 7". */
+static void decimal_ints(char *line)
+{
+    unsigned long long a, b;
+    char tail;
+    if (sscanf(line, "%lli != %lli%c", &a, &b, &tail) == 2 && strstr(line, "0x"))
+        sprintf(line, "%lld != %lld (got != expected)", (long long)a, (long long)b);
+}
+
 /*
- * cmocka's failure text, made readable: "[   LINE   ] --- f.c:42: error: Failure!"
- * becomes "(test file f.c:42)", and "ERROR: " prefixes go.
+ * cmocka's failure text, made readable: its status prefixes ("[  ERROR   ] --- ",
+ * "[   LINE   ] --- ") and summary lines go, a line it printed twice appears once, and
+ * "f.c:42: error: Failure!" becomes "(checked at f.c:42)".
  */
 static char *failure_message(const char *raw)
 {
@@ -160,29 +170,45 @@ static char *failure_message(const char *raw)
     size_t len = 0;
     FILE *m = open_memstream(&out, &len);
     if (!m) return NULL;
-    int first = 1;
+    char *seen[64];
+    int nseen = 0;
     for (const char *line = raw; *line;) {
         const char *end = strchr(line, '\n');
         size_t l = end ? (size_t)(end - line) : strlen(line);
-        char *s = strndup(line, l);
+        char *s = malloc(l + 64);
+        memcpy(s, line, l);
+        s[l] = 0;
         char *p = s;
-        if (strncmp(p, "[   LINE   ] --- ", 17) == 0) p += 17;
-        if (strncmp(p, "ERROR: ", 7) == 0) p += 7;
+        for (int again = 1; again;) {
+            again = 0;
+            static const char *const prefixes[] = {"[  ERROR   ] --- ", "[   LINE   ] --- ", "ERROR: ", NULL};
+            for (const char *const *x = prefixes; *x; x++)
+                if (strncmp(p, *x, strlen(*x)) == 0) { p += strlen(*x); again = 1; }
+        }
+        int summary = p[0] == '[' || strstr(p, "FAILED TEST(S)") != NULL;
         char *fail = strstr(p, ": error: Failure!");
         if (fail) {
             *fail = 0;
             free(where);
             where = strdup(p);
-        } else if (*p) {
-            fprintf(m, "%s%s", first ? "" : "\n", p);
-            first = 0;
+        } else if (*p && !summary) {
+            decimal_ints(p);
+            int dup = 0;
+            for (int i = 0; i < nseen; i++)
+                if (strcmp(seen[i], p) == 0) dup = 1;
+            if (!dup) {
+                fprintf(m, "%s%s", len || ftell(m) ? "\n" : "", p);
+                if (nseen < 64) seen[nseen++] = strdup(p);
+            }
         }
         free(s);
         line = end ? end + 1 : line + l;
     }
-    if (where) fprintf(m, "%s(checked at %s)", first ? "" : "\n", where);
+    if (where) fprintf(m, "%s(checked at %s)", ftell(m) ? "\n" : "", where);
     fclose(m);
+    for (int i = 0; i < nseen; i++) free(seen[i]);
     free(where);
+    if (out && !*out) { free(out); out = strdup("the test failed"); }
     return out;
 }
 
@@ -756,6 +782,75 @@ fail:
     free(g.ciotest_o);
     if (own) cio_sem_free(own);
     free(cache);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------- */
+/* The demo                                                                           */
+/* ---------------------------------------------------------------------------------- */
+
+#define DEMO_TIMEOUT 60.0 /* seconds a demo may run */
+
+int grade_demo(const course *c, const exercise *ex, const grade_opts *o, int echo_fd, int *status, char **log)
+{
+    *status = -1;
+    *log = NULL;
+    if (!ex->demo) return -ENOENT;
+    char kit[PATH_MAX];
+    if (!realpath(o->kit_root ? o->kit_root : c->root, kit)) return -errno;
+    char *cache = o->cache_dir ? strdup(o->cache_dir) : xasprintf("%s/build/grade", c->root);
+    int rc = cache ? mkdir_p(cache, 0700) : -ENOMEM;
+    cio_sem *sem = cio_sem_new(2);
+    builder b = {.kit = kit, .cache = cache, .cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc", .sem = sem};
+    char *inc = xasprintf("-I%s/lessons/%s", c->root, ex->lesson);
+    const char **flags = calloc(ex->ncflags + 2, sizeof *flags);
+    const char **objs = calloc(ex->nfiles + 2, sizeof *objs);
+    built *bs = calloc(ex->nfiles + 1, sizeof *bs);
+    built bin = {0};
+    char *scratch = NULL;
+    if (rc != 0 || !sem || !inc || !flags || !objs || !bs) { rc = rc ? rc : -ENOMEM; goto out; }
+    for (size_t i = 0; i < ex->ncflags; i++) flags[i] = ex->cflags[i];
+    flags[ex->ncflags] = inc;
+    for (size_t i = 0; i <= ex->nfiles; i++) {
+        const char *src = i < ex->nfiles ? ex->files[i] : ex->demo;
+        rc = build_object(&b, c->root, src, flags, NULL, &bs[i]);
+        if (rc != 0) goto out;
+        if (!bs[i].ok) { *log = compile_message(bs[i].log); goto out; }
+        objs[i] = bs[i].path;
+    }
+    rc = build_link(&b, objs, (const char *const *)ex->cflags, &bin);
+    if (rc != 0) goto out;
+    if (!bin.ok) { *log = compile_message(bin.log); goto out; }
+    const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    scratch = xasprintf("%s/cio-demo-XXXXXX", tmpdir);
+    if (!scratch || !mkdtemp(scratch)) { rc = -errno; goto out; }
+    chmod(scratch, 0711);
+    char *dir = xasprintf("%s/run", scratch);
+    mkdir(dir, 0700);
+    char **hide = hide_list(c, cache, o);
+    sandbox_policy policy = {.hide = (const char *const *)hide, .network = ex->network, .cpu_seconds = DEMO_TIMEOUT,
+                             .address_space = uses_sanitizer(ex, NULL) ? 0 : ADDRESS_SPACE,
+                             .file_size = FILE_SIZE_LIMIT, .nproc = 4096, .nofile = OPEN_FILES,
+                             .allow_ptrace = uses_sanitizer(ex, "address")};
+    char **env = test_env(0, 0);
+    char *argv[] = {bin.path, NULL};
+    proc_spec s = {.argv = argv, .envp = env, .cwd = dir, .timeout = DEMO_TIMEOUT, .policy = &policy,
+                   .echo_fd = echo_fd};
+    proc_result r;
+    rc = proc_run(&s, &r);
+    if (rc == 0) *status = r.timed_out ? (SIGKILL & 0x7f) : r.status;
+    proc_result_free(&r);
+    env_free(env);
+    for (size_t i = 0; hide && hide[i]; i++) free(hide[i]);
+    free(hide);
+    free(dir);
+out:
+    if (scratch) rm_rf(scratch);
+    free(scratch);
+    for (size_t i = 0; bs && i <= ex->nfiles; i++) built_free(&bs[i]);
+    built_free(&bin);
+    free(bs); free(objs); free(flags); free(inc); free(cache);
+    if (sem) cio_sem_free(sem);
     return rc;
 }
 

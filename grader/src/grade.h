@@ -84,6 +84,15 @@ typedef struct grade_opts {
 int grade_tree(const course *c, const char *submission_root, const grade_opts *o,
                course_result *out);
 
+/**
+ * `cio-grade run ID`: build exercise @p ex's demo with the learner's files (from the
+ * course root) and run it in the sandbox for up to a minute, its output copied to
+ * @p echo_fd as it comes. Must be called from a cio task.
+ * @return 0 with *status set (waitpid's encoding; -1 when it did not build, *log then
+ *         holds the compiler's lines, malloc'd), or -errno when the grader failed.
+ */
+int grade_demo(const course *c, const exercise *ex, const grade_opts *o, int echo_fd, int *status, char **log);
+
 /** Free what grade_tree() allocated in @p r (not @p r itself). */
 void course_result_free(course_result *r);
 
