@@ -125,6 +125,11 @@ static fdslot *slot_for(int fd)
     return be.fds[fd];
 }
 
+/* Why ev_io_set before every start: libev applies watcher changes lazily, at its next
+ * poll. If a watch is stopped, its fd closed (the kernel forgets it), and a new file gets
+ * the same number and is watched before libev polls again, libev sees "same fd, same
+ * events" and never registers the new file: its readiness would never be reported.
+ * ev_io_set marks the fd as changed, so libev re-registers it (one epoll_ctl). */
 int cio__backend_fd_start(int fd, int events, cio__fd_cb cb, void *arg)
 {
     if (fd < 0) return -EBADF;
@@ -134,12 +139,14 @@ int cio__backend_fd_start(int fd, int events, cio__fd_cb cb, void *arg)
         if (ev_is_active(&s->rd)) return -EEXIST;
         s->rd_cb = cb;
         s->rd_arg = arg;
+        ev_io_set(&s->rd, fd, EV_READ);
         ev_io_start(be.loop, &s->rd);
     }
     if (events & CIO__WRITABLE) {
         if (ev_is_active(&s->wr)) return -EEXIST;
         s->wr_cb = cb;
         s->wr_arg = arg;
+        ev_io_set(&s->wr, fd, EV_WRITE);
         ev_io_start(be.loop, &s->wr);
     }
     return 0;

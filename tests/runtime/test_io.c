@@ -469,6 +469,59 @@ static void wait_path_change_wakes_when_another_task_writes_the_file(void **stat
     alarm(0);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* A descriptor number reused before the loop polls again                             */
+/* ---------------------------------------------------------------------------------- */
+
+/* The kernel forgets a watched file when it is closed; a new file that gets the same
+ * number must be watched afresh even if no poll happened in between (programs that run
+ * one child after another reuse pidfd and pipe numbers exactly like this). */
+struct reuse_state {
+    int    write_fd;    /* the new pipe's write end, written by reuse_writer */
+    int    old_fd;      /* the first pipe's read end number */
+    int    new_fd;      /* the second pipe's read end number (the same number) */
+    int    wait_rc;     /* what waiting on the reused number returned */
+    int    scope_fired; /* 1 if the 5 s safety deadline had to end the wait */
+};
+
+static int reuse_writer(void *p) {
+    struct reuse_state *s = p;
+    cio_sleep(0.05);
+    return write(s->write_fd, "x", 1) == 1 ? 0 : -EIO;
+}
+
+static int reuse_main(void *p) {
+    struct reuse_state *s = p;
+    int first[2], second[2];
+    if (pipe(first) != 0) return -errno;
+    if (write(first[1], "a", 1) != 1) return -EIO;
+    cio_wait_readable(first[0]); /* watched, then stopped when it is ready */
+    close(first[0]);
+    close(first[1]);
+    if (pipe(second) != 0) return -errno;
+    s->old_fd = first[0];
+    s->new_fd = second[0];
+    s->write_fd = second[1];
+    cio_task *w = cio_spawn(reuse_writer, s);
+    cio_scope guard;
+    cio_scope_open_after(&guard, 5.0, 0);
+    s->wait_rc = cio_wait_readable(second[0]);
+    s->scope_fired = cio_scope_close(&guard);
+    int rc = cio_await(w);
+    close(second[0]);
+    close(second[1]);
+    return rc;
+}
+
+static void a_reused_descriptor_number_is_watched_afresh(void **state) {
+    (void)state;
+    struct reuse_state s = {0};
+    assert_int_equal(cio_run(reuse_main, &s, NULL), 0);
+    assert_int_equal(s.new_fd, s.old_fd); /* the premise: the number was reused */
+    assert_int_equal(s.scope_fired, 0);   /* readiness of the new pipe was seen */
+    assert_int_equal(s.wait_rc, 0);
+}
+
 int main(void) {
     /* the tests fix their own configuration: nothing from the caller's environment */
     unsetenv("CIO_SEED");
@@ -484,6 +537,7 @@ int main(void) {
         cmocka_unit_test(accept_and_connect_over_loopback_tcp),
         cmocka_unit_test(read_bounded_by_a_scope_is_cancelled_at_the_deadline),
         cmocka_unit_test(wait_path_change_wakes_when_another_task_writes_the_file),
+        cmocka_unit_test(a_reused_descriptor_number_is_watched_afresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
