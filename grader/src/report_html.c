@@ -45,6 +45,7 @@ static const char STYLE[] =
     "th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}\n"
     "th{font-weight:600;color:var(--muted);font-size:12px;white-space:nowrap}\n"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    "th.ex{text-align:center}table.st{table-layout:fixed}\n"
     "table.book td.cell{text-align:center;font-variant-numeric:tabular-nums;border:2px solid #fff;"
     "border-radius:4px;min-width:48px}\n"
     ".full{background:#dafbe1}.part{background:#fff8c5}.zero{background:#ffebe9}.none{background:#eef1f4}\n"
@@ -212,9 +213,11 @@ static int pass_rates(FILE *out, const roster *r)
             tips[i] = NULL;
         bars[i] = (svg_bar){labels[i], rate, texts[i], share_color(rate), tips[i]};
     }
-    fputs("<div class=\"panel\"><h2>Pass rate per exercise</h2>\n", out);
-    svg_hbars(out, bars, c->nexercises, 1.0, 200, "Share of students who passed every test of each exercise");
-    fputs("<p class=\"muted\">Share of the class that passed every test of the exercise.</p></div>\n", out);
+    fputs("<div class=\"panel\"><h2>Pass rate per exercise</h2>\n"
+          "<p class=\"muted\">The share of the class that passed every test of the exercise.</p>\n", out);
+    double lw = svg_label_width((const char *const *)labels, c->nexercises, 90, 220);
+    svg_hbars(out, bars, c->nexercises, 1.0, 560, lw, "Share of students who passed every test of each exercise");
+    fputs("</div>\n", out);
     for (size_t i = 0; i < c->nexercises; i++) { free(labels[i]); free(texts[i]); free(tips[i]); }
     free(bars); free(labels); free(texts); free(tips);
     return 0;
@@ -268,7 +271,8 @@ static int common_failures(FILE *out, const roster *r)
     if (top == 0) {
         fputs("<p class=\"muted\">No test failed. Every graded test passed.</p>\n", out);
     } else {
-        svg_hbars(out, bars, top, (double)counts[0].n, 230, "The failures most students share");
+        double lw = svg_label_width((const char *const *)labels, top, 120, 320);
+        svg_hbars(out, bars, top, (double)counts[0].n, 820, lw, "The failures most students share");
         fputs("<table><thead><tr><th class=\"num\">students</th><th>exercise</th><th>test</th><th>verdict</th>"
               "<th>message</th></tr></thead><tbody>\n", out);
         for (size_t i = 0; i < top; i++) {
@@ -303,7 +307,7 @@ static void gradebook_table(FILE *out, const roster *r)
     const course *c = r->course;
     fputs("<div class=\"panel\"><h2>Gradebook</h2>\n<table class=\"book\"><thead><tr><th>student</th>", out);
     for (size_t i = 0; i < c->nexercises; i++) {
-        fputs("<th class=\"num\" title=\"", out);
+        fputs("<th class=\"ex\" title=\"", out);
         text(out, c->exercises[i].title ? c->exercises[i].title : c->exercises[i].name);
         fputs("\">", out);
         text(out, c->exercises[i].id);
@@ -360,8 +364,9 @@ static void student_section(FILE *out, const roster_entry *e, size_t index)
         fputs("</p>\n", out);
     }
     if (e->loaded && !e->refused) {
-        fputs("<table><thead><tr><th>exercise</th><th class=\"num\">score</th><th>tests</th><th>what failed</th>"
-              "</tr></thead><tbody>\n", out);
+        fputs("<table class=\"st\"><colgroup><col style=\"width:24%\"/><col style=\"width:10%\"/>"
+              "<col style=\"width:11%\"/><col/></colgroup>\n<thead><tr><th>exercise</th><th class=\"num\">score</th>"
+              "<th>tests</th><th>what failed</th></tr></thead><tbody>\n", out);
         for (size_t i = 0; i < e->result.nexercises; i++) {
             const exercise_result *er = &e->result.exercises[i];
             size_t passed = 0, run = 0;

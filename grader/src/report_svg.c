@@ -30,9 +30,16 @@ void svg_histogram(FILE *out, const size_t *counts, size_t nbins, const char *co
     size_t most = 0;
     for (size_t i = 0; i < nbins; i++) if (counts[i] > most) most = counts[i];
     double ymax = nice_top((double)most);
-    int ticks = ymax <= 4 ? (int)ymax : 4;
+    /* Whole-number ticks: up to 5, one per student; above, 10 and 50 x 10^k split into
+     * 5 whole steps, 20 x 10^k into 4. */
+    int ticks = (int)ymax;
+    if (ymax > 5) {
+        double lead = ymax / pow(10, floor(log10(ymax)));
+        ticks = lead > 1.5 && lead < 4 ? 4 : 5;
+    }
 
-    fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W, H);
+    fprintf(out, "<svg class=\"chart\" style=\"max-width:%.0fpx\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+                 "aria-label=\"", W + 80, W, H);
     textsafe_xml(out, title, 0);
     fputs("\">\n<title>", out);
     textsafe_xml(out, title, 0);
@@ -66,16 +73,30 @@ void svg_histogram(FILE *out, const size_t *counts, size_t nbins, const char *co
     fputs("</text>\n</svg>\n", out);
 }
 
-void svg_hbars(FILE *out, const svg_bar *bars, size_t n, double max, double label_width, const char *title)
+double svg_label_width(const char *const *labels, size_t n, double min, double max)
 {
-    const double W = 560, row = 26, top = 6, text_w = 118;
+    size_t longest = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t chars = 0;
+        for (const char *p = labels[i] ? labels[i] : ""; *p; p++) chars += ((unsigned char)*p & 0xC0) != 0x80;
+        if (chars > longest) longest = chars;
+    }
+    double w = 6.6 * (double)longest + 18;
+    return w < min ? min : w > max ? max : w;
+}
+
+void svg_hbars(FILE *out, const svg_bar *bars, size_t n, double max, double width, double label_width,
+               const char *title)
+{
+    const double W = width, row = 26, top = 6, text_w = 118;
     const double track = W - label_width - text_w - 12;
     const double H = top * 2 + row * (double)(n ? n : 1);
     if (max <= 0) max = 1;
     /* Labels are cut by characters, about 6.4 units each at the chart's font size. */
     size_t fit = (size_t)((label_width - 10) / 6.4);
 
-    fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", W, H);
+    fprintf(out, "<svg class=\"chart\" style=\"max-width:%.0fpx\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+                 "aria-label=\"", W, W, H);
     textsafe_xml(out, title, 0);
     fputs("\">\n<title>", out);
     textsafe_xml(out, title, 0);

@@ -26,7 +26,15 @@ typedef struct svg_bar {
 void svg_histogram(FILE *out, const size_t *counts, size_t nbins, const char *const *labels,
                    const char *axis_label, const char *title);
 
-/** Rows of bars scaled so that @p max fills the track; @p label_width is the label column's width. */
-void svg_hbars(FILE *out, const svg_bar *bars, size_t n, double max, double label_width, const char *title);
+/**
+ * Rows of bars scaled so that @p max fills the track. @p width is the drawing's width
+ * and @p label_width its label column's, both in the page's pixels at full size (the
+ * drawing shrinks with its column, never grows past @p width).
+ */
+void svg_hbars(FILE *out, const svg_bar *bars, size_t n, double max, double width, double label_width,
+               const char *title);
+
+/** The label column a bar chart needs for @p labels (each about 6.6 px a character), within bounds. */
+double svg_label_width(const char *const *labels, size_t n, double min, double max);
 
 #endif /* CIO_GRADE_REPORT_SVG_H */
