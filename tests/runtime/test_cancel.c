@@ -17,25 +17,7 @@
 #include <string.h>
 
 #include "cio.h"
-
-/* Two loop times are equal to within a nanosecond: virtual times are exact sums. */
-#define assert_time_equal(got, want)                                                   \
-    do {                                                                               \
-        double got_ = (got), want_ = (want);                                           \
-        if (fabs(got_ - want_) > 1e-9)                                                 \
-            fail_msg("%s = %.9f, expected %.9f", #got, got_, want_);                   \
-    } while (0)
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
-}
-
-static uint64_t live_tasks(void) {
-    cio_stats st;
-    cio_stats_get(&st);
-    return st.tasks_live;
-}
+#include "support.h"
 
 /* Work that sleeps; if interrupted, runs a cleanup (optionally a shielded sleep). */
 struct worker {
@@ -369,12 +351,7 @@ static void cancelled_wait_any_cancels_nothing(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cancel_returns_zero_or_ealready_for_a_finished_task),
         cmocka_unit_test(every_suspension_after_cancel_returns_ecanceled),

@@ -18,19 +18,7 @@
 #include <time.h>
 
 #include "cio.h"
-
-/* Two loop times are equal to within a nanosecond: virtual times are exact sums. */
-#define assert_time_equal(got, want)                                                   \
-    do {                                                                               \
-        double got_ = (got), want_ = (want);                                           \
-        if (fabs(got_ - want_) > 1e-9)                                                 \
-            fail_msg("%s = %.9f, expected %.9f", #got, got_, want_);                   \
-    } while (0)
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
-}
+#include "support.h"
 
 static double real_seconds(void) {
     struct timespec ts;
@@ -246,12 +234,7 @@ static void env_virtual_clock_0_turns_it_off(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(thousand_sleepers_finish_at_exact_times_in_no_real_time),
         cmocka_unit_test(block_for_advances_loop_time_and_delays_every_task),

@@ -17,19 +17,7 @@
 #include <string.h>
 
 #include "cio.h"
-
-/* Two loop times are equal to within a nanosecond: virtual times are exact sums. */
-#define assert_time_equal(got, want)                                                   \
-    do {                                                                               \
-        double got_ = (got), want_ = (want);                                           \
-        if (fabs(got_ - want_) > 1e-9)                                                 \
-            fail_msg("%s = %.9f, expected %.9f", #got, got_, want_);                   \
-    } while (0)
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
-}
+#include "support.h"
 
 static cio_stats stats_now(void) {
     cio_stats st;
@@ -309,12 +297,7 @@ static void cancelling_the_waiter_cancels_the_children(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(group_waits_for_every_child),
         cmocka_unit_test(failing_child_cancels_siblings_and_its_error_is_returned),

@@ -26,14 +26,10 @@
 #include <unistd.h>
 
 #include "cio.h"
+#include "support.h"
 
 /* A test that hangs (a read that blocks the loop, a lost wake-up) dies of SIGALRM. */
 enum { WATCHDOG_SECONDS = 60 };
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
-}
 
 /* ---------------------------------------------------------------------------------- */
 /* A reader waits while a writer writes later                                         */
@@ -523,12 +519,7 @@ static void a_reused_descriptor_number_is_watched_afresh(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reader_suspends_until_a_socketpair_peer_writes),
         cmocka_unit_test(reader_suspends_until_a_pipe_is_written),

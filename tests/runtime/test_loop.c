@@ -19,19 +19,7 @@
 #include <unistd.h>
 
 #include "cio.h"
-
-/* Two loop times are equal to within a nanosecond: virtual times are exact sums. */
-#define assert_time_equal(got, want)                                                   \
-    do {                                                                               \
-        double got_ = (got), want_ = (want);                                           \
-        if (fabs(got_ - want_) > 1e-9)                                                 \
-            fail_msg("%s = %.9f, expected %.9f", #got, got_, want_);                   \
-    } while (0)
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
-}
+#include "support.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* call_soon: FIFO, outside any task                                                  */
@@ -418,12 +406,7 @@ static void run_twice_in_a_row_starts_from_a_clean_state(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(call_soon_runs_callbacks_in_fifo_order),
         cmocka_unit_test(call_later_and_call_at_run_in_time_order_at_exact_times),

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cio.h"
+#include "support.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* Running a case in a child process                                                  */
@@ -93,11 +94,6 @@ static void expect_misuse_at_line(void (*body)(void), int line) {
     char site[64];
     snprintf(site, sizeof site, "test_misuse.c:%d", line);
     if (strstr(out.err, site) == NULL) fail_msg("stderr does not name the call site %s:\n%s", site, out.err);
-}
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
 }
 
 static int sleep_one_second(void *p) {
@@ -285,12 +281,7 @@ static void closing_a_scope_never_opened_is_misuse(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(awaiting_a_task_twice_is_misuse),
         cmocka_unit_test(awaiting_an_awaited_task_again_is_misuse),

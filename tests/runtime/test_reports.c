@@ -18,14 +18,7 @@
 #include <string.h>
 
 #include "cio.h"
-
-/* Two loop times are equal to within a nanosecond: virtual times are exact sums. */
-#define assert_time_equal(got, want)                                                   \
-    do {                                                                               \
-        double got_ = (got), want_ = (want);                                           \
-        if (fabs(got_ - want_) > 1e-9)                                                 \
-            fail_msg("%s = %.9f, expected %.9f", #got, got_, want_);                   \
-    } while (0)
+#include "support.h"
 
 /* The text captured by the last run, kept here so that a failing test does not leak it. */
 static char *captured;
@@ -358,12 +351,7 @@ static void negative_slow_step_turns_the_warning_off(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deadlock_on_events_is_reported_and_the_waiters_cancelled),
         cmocka_unit_test(deadlock_on_locks_names_holders_and_lines),

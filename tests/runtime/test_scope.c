@@ -17,11 +17,7 @@
 #include <string.h>
 
 #include "cio.h"
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
-}
+#include "support.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* A task records each result with the loop time it was obtained; the test compares   */
@@ -426,12 +422,7 @@ static void scope_cancelled_from_another_task(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(absolute_deadline_fires_at_its_time_and_the_task_runs_on),
         cmocka_unit_test(relative_deadline_fires_after_its_delay),

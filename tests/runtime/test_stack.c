@@ -20,14 +20,7 @@
 #include <unistd.h>
 
 #include "cio.h"
-
-/* Two loop times are equal to within a nanosecond: virtual times are exact sums. */
-#define assert_time_equal(got, want)                                                   \
-    do {                                                                               \
-        double got_ = (got), want_ = (want);                                           \
-        if (fabs(got_ - want_) > 1e-9)                                                 \
-            fail_msg("%s = %.9f, expected %.9f", #got, got_, want_);                   \
-    } while (0)
+#include "support.h"
 
 /* ---------------------------------------------------------------------------------- */
 /* Stack overflow                                                                     */
@@ -152,12 +145,7 @@ static void hundred_thousand_live_sleeping_tasks_all_complete(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stack_overflow_is_stopped_with_a_message_naming_the_task),
         cmocka_unit_test(hundred_thousand_live_sleeping_tasks_all_complete),

@@ -17,25 +17,7 @@
 #include <string.h>
 
 #include "cio.h"
-
-/* Two loop times are equal to within a nanosecond: virtual times are exact sums. */
-#define assert_time_equal(got, want)                                                   \
-    do {                                                                               \
-        double got_ = (got), want_ = (want);                                           \
-        if (fabs(got_ - want_) > 1e-9)                                                 \
-            fail_msg("%s = %.9f, expected %.9f", #got, got_, want_);                   \
-    } while (0)
-
-static int run_virtual(cio_fn fn, void *arg) {
-    cio_config cfg = {.virtual_clock = 1};
-    return cio_run(fn, arg, &cfg);
-}
-
-static uint64_t live_tasks(void) {
-    cio_stats st;
-    cio_stats_get(&st);
-    return st.tasks_live;
-}
+#include "support.h"
 
 /* A task that sleeps, records when it finished, and returns a chosen status. */
 struct job {
@@ -554,12 +536,7 @@ static void tasks_know_their_names_and_state(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spawned_task_first_runs_when_its_creator_suspends),
         cmocka_unit_test(yielding_tasks_take_turns_round_robin),

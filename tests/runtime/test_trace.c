@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cio.h"
+#include "support.h"
 
 enum { YIELDERS = 8, YIELDS = 5, STEPS = YIELDERS * (YIELDS + 1) };
 
@@ -294,12 +295,7 @@ static void environment_overrides_seed_and_trace_path(void **state) {
 }
 
 int main(void) {
-    /* the tests fix their own configuration: nothing from the caller's environment */
-    unsetenv("CIO_SEED");
-    unsetenv("CIO_TRACE");
-    unsetenv("CIO_VIRTUAL_CLOCK");
-    unsetenv("CIO_SLOW_STEP");
-    unsetenv("CIO_THREADS");
+    ignore_cio_environment();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(seed_zero_is_fifo_round_robin),
         cmocka_unit_test(same_seed_same_schedule_and_byte_identical_trace),
