@@ -152,10 +152,12 @@ static char *compile_message(const char *log)
 /* "0x2a != 0x7" (cmocka prints integers in hex) -> "42 != 7". */
 static void decimal_ints(char *line)
 {
-    unsigned long long a, b;
-    char tail;
-    if (sscanf(line, "%lli != %lli%c", &a, &b, &tail) == 2 && strstr(line, "0x"))
-        sprintf(line, "%lld != %lld (got != expected)", (long long)a, (long long)b);
+    char a[32], b[32], tail;
+    if (sscanf(line, "%31s != %31s%c", a, b, &tail) != 2 || !strstr(line, "0x")) return;
+    char *ea, *eb;
+    unsigned long long x = strtoull(a, &ea, 0), y = strtoull(b, &eb, 0);
+    if (*ea || *eb) return;
+    sprintf(line, "%lld != %lld (got != expected)", (long long)x, (long long)y);
 }
 
 /*

@@ -31,6 +31,7 @@ extern char **environ;
 #define RECORD_CAP   (64 * 1024) /* a verdict record is a few hundred bytes */
 #define READ_CHUNK   (64 * 1024) /* one read from a pipe */
 #define DRAIN_GRACE  2.0         /* seconds to reach EOF after the child exited */
+#define YIELD_EVERY  (4u << 20)  /* bytes drained between two yields */
 
 static double mono(void)
 {
@@ -95,13 +96,21 @@ static int sink_drain(void *arg)
     s->buf = malloc(s->cap + 1);
     if (!chunk || !s->buf) { free(chunk); return -ENOMEM; }
     s->buf[0] = 0;
+    size_t since_yield = 0;
     for (;;) {
+        /* A pipe that always has data never makes cio_read() wait, so this task would
+           never suspend: let the others run every few MiB (cooperative fairness). */
+        if (since_yield >= YIELD_EVERY) {
+            since_yield = 0;
+            if (cio_yield() != 0) { free(chunk); return -ECANCELED; }
+        }
         ssize_t n = cio_read(s->fd, chunk, READ_CHUNK);
         if (n <= 0) {
             free(chunk);
             return n == 0 ? 0 : (int)n; /* EOF, or -ECANCELED when the grace ran out */
         }
         s->total += (size_t)n;
+        since_yield += (size_t)n;
         size_t keep = s->len < s->cap ? s->cap - s->len : 0;
         if (keep > (size_t)n) keep = (size_t)n;
         memcpy(s->buf + s->len, chunk, keep);

@@ -112,6 +112,11 @@ static int filter_build(int network, int ptrace_ok, struct sock_fprog *out)
     for (size_t i = 0; i < sizeof nsbits / sizeof nsbits[0]; i++)
         seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                          SCMP_A0(SCMP_CMP_MASKED_EQ, nsbits[i], nsbits[i]));
+    /* No signalling process groups or everyone (kill(-1)), nor the grader by its pid:
+       without namespaces (layer 3) both would reach outside the test. */
+    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(kill), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, 0x80000000u, 0x80000000u));
+    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(kill), 1,
+                     SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)(uint32_t)getpid()));
     for (int fam = 0; fam < AF_MAX; fam++) {
         if (fam == AF_UNIX) continue;
         if (network && (fam == AF_INET || fam == AF_INET6)) continue;

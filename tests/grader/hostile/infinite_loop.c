@@ -1,0 +1,3 @@
+/* hostile: never returns. */
+int secret(void);
+int secret(void) { for (volatile int x = 0;; x++) {} return 42; }
