@@ -26,8 +26,8 @@ int render_page(struct page *p);
 
 int render_all(struct page **pages, size_t n, unsigned limit)
 {
-    /* TODO: render up to `limit` pages at once: a task per page (or `limit` worker
-     * tasks), and a cio_sem with `limit` permits that a task holds while it renders. */
+    /* TODO: render up to `limit` pages at once: a task per page, and a cio_sem with
+     * `limit` permits — one held for each render in flight. */
     (void)limit;
     int first_error = 0;
     for (size_t i = 0; i < n; i++) {

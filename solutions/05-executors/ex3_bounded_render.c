@@ -1,8 +1,9 @@
 /*
  * ex3_bounded_render.c — reference solution for 05.3: at most `limit` renders in flight.
- * Every page gets a task, and every task first takes a permit from a semaphore of
- * `limit` permits: the first `limit` start at once, and each one that finishes hands
- * its permit to the next page in line (the semaphore is FIFO), so no slot sits idle.
+ * The loop takes a permit from a semaphore of `limit` permits *before* it starts a page's
+ * task, and the task gives it back when its render is done. So pages start in page order
+ * whatever order the scheduler runs ready tasks in, a freed slot is refilled at once,
+ * and never more than `limit` tasks exist at a time.
  */
 #include <cio.h>
 
@@ -15,15 +16,13 @@ int render_page(struct page *p);
 
 struct render_arg {
     struct page *page;  /* the page this task renders */
-    cio_sem     *slots; /* permits: one per render allowed in flight */
+    cio_sem     *slots; /* the permit it holds is given back here */
 };
 
 static int render_task(void *p)
 {
     struct render_arg *a = p;
-    int rc = cio_sem_acquire(a->slots);
-    if (rc < 0) return rc;              /* cancelled while waiting: no permit taken */
-    rc = render_page(a->page);
+    int rc = render_page(a->page);
     cio_sem_release(a->slots);          /* on every path, or the slot is lost for good */
     return rc;
 }
@@ -41,14 +40,19 @@ int render_all(struct page **pages, size_t n, unsigned limit)
         goto out;
     }
     for (; started < n; started++) {
+        if ((rc = cio_sem_acquire(slots)) < 0) break;  /* wait for a free slot (or a cancel) */
         args[started] = (struct render_arg){pages[started], slots};
         if (!(ts[started] = cio_spawn(render_task, &args[started]))) {
+            cio_sem_release(slots);
             rc = -ENOMEM;
             break;
         }
     }
-    /* The first error in page order; if we are cancelled, every task is cancelled and
-     * waited for before cio_gather() returns, so the semaphore is free to be freed. */
+    /* Cancelled while waiting for a slot: stop the pages in flight too. */
+    if (rc == -ECANCELED)
+        for (size_t i = 0; i < started; i++) cio_cancel(ts[i]);
+    /* Wait for every page started: the first error in page order. If we are cancelled
+     * while waiting here, cio_gather() cancels and waits for all of them. */
     int gather_rc = cio_gather(ts, started);
     if (rc == 0) rc = gather_rc;
 out:
