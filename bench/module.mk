@@ -3,7 +3,8 @@
 # Builds every C contender into $(BUILD)/bench/bin/ and runs bench/run.py, which writes
 # $(BUILD)/bench/results.json and the SVG charts. The cio servers link the 07-servers
 # solutions (echo_serve, http_serve) when they exist, else bench/'s own versions.
-# Neither target is part of `make test`.
+# Neither target is part of `make test`. BENCH_ARGS passes options to the driver, e.g.
+# `make bench BENCH_ARGS="--only sleep,switch"` (see `python3 bench/run.py --help`).
 
 BENCH_BIN   := $(BUILD)/bench/bin
 BENCH_OBJ   := $(BUILD)/obj/bench
@@ -21,10 +22,10 @@ HTTP_SERVE_SRC := $(firstword $(wildcard solutions/07-servers/ex3_http.c) bench/
 
 .PHONY: bench bench-quick bench-deps bench-build
 bench: bench-deps bench-build
-	python3 bench/run.py --bin $(BENCH_BIN) --out $(BUILD)/bench
+	python3 -B bench/run.py --bin $(BENCH_BIN) --out $(BUILD)/bench $(BENCH_ARGS)
 
 bench-quick: bench-deps bench-build
-	python3 bench/run.py --quick --bin $(BENCH_BIN) --out $(BUILD)/bench
+	python3 -B bench/run.py --quick --bin $(BENCH_BIN) --out $(BUILD)/bench $(BENCH_ARGS)
 
 bench-build: $(BENCH_BINS)
 
