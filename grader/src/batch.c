@@ -516,6 +516,31 @@ static int batch_main(void *arg)
 /* The command                                                                        */
 /* ---------------------------------------------------------------------------------- */
 
+/* @p path made absolute, resolving links in the part that exists (it may not yet). */
+static char *resolve(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r || errno != ENOENT) return r;
+    char *copy = strdup(path);
+    if (!copy) return NULL;
+    char *slash = strrchr(copy, '/');
+    while (slash && slash > copy && slash[1] == '\0') { *slash = '\0'; slash = strrchr(copy, '/'); }
+    char *parent = slash ? (slash == copy ? strdup("/") : (*slash = '\0', resolve(copy))) : realpath(".", NULL);
+    const char *name = slash ? slash + 1 : copy;
+    char *full = NULL;
+    if (parent && asprintf(&full, "%s%s%s", parent, strcmp(parent, "/") ? "/" : "", name) < 0) full = NULL;
+    free(parent);
+    free(copy);
+    return full;
+}
+
+/* Nonzero if @p path is @p dir or below it (both absolute). */
+static int inside(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
 /* The kit (runtime, harness, libcio.a) is the course root itself for the real course;
  * a course kept elsewhere (a test fixture) uses the tree cio-grade was built in. */
 static char *find_kit(const course *c)
@@ -563,29 +588,33 @@ int cmd_batch(const course *c, int argc, char **argv)
         if (p < 0) usage(stderr);
         return p < 0 ? 2 : 0;
     }
-    int rc = mkdir_p(b.o.out);
-    if (rc != 0) {
-        fprintf(stderr, "cio-grade batch: cannot create %s: %s\n", b.o.out, strerror(-rc));
-        return 1;
-    }
-    b.out = realpath(b.o.out, NULL);
     b.dir_abs = realpath(b.o.dir, NULL);
     if (!b.dir_abs) {
-        fprintf(stderr, "cio-grade batch: %s: %s\n", b.o.dir, strerror(errno));
+        fprintf(stderr, "cio-grade batch: the submissions directory %s: %s\n", b.o.dir, strerror(errno));
         batch_free(&b);
         return 2;
     }
+    char *out_abs = resolve(b.o.out);
+    if (out_abs && inside(out_abs, b.dir_abs)) {
+        fprintf(stderr, "cio-grade batch: --out %s is inside the submissions directory %s; choose a directory "
+                        "outside it, or its results would be graded as a student\n", out_abs, b.dir_abs);
+        free(out_abs);
+        batch_free(&b);
+        return 2;
+    }
+    free(out_abs);
+    int rc = mkdir_p(b.o.out);
+    if (rc != 0) {
+        fprintf(stderr, "cio-grade batch: cannot create %s: %s\n", b.o.out, strerror(-rc));
+        batch_free(&b);
+        return 1;
+    }
+    b.out = realpath(b.o.out, NULL);
     if (!b.out || asprintf(&b.students_dir, "%s/students", b.out) < 0 ||
         asprintf(&b.work_dir, "%s/.work", b.out) < 0) {
         fprintf(stderr, "cio-grade batch: %s: %s\n", b.o.out, strerror(errno));
         batch_free(&b);
         return 1;
-    }
-    if (strncmp(b.out, b.dir_abs, strlen(b.dir_abs)) == 0 && (b.out[strlen(b.dir_abs)] == '/' || b.out[strlen(b.dir_abs)] == '\0')) {
-        fprintf(stderr, "cio-grade batch: --out %s is inside the submissions directory %s; choose a directory "
-                        "outside it, or its results would be graded as a student\n", b.out, b.dir_abs);
-        batch_free(&b);
-        return 2;
     }
     /* One batch at a time per OUT: a second would regrade and overwrite the same files. */
     char *lock_path;
