@@ -32,11 +32,10 @@ void close_conn(struct net *net, int i);
 
 int happy_eyeballs(struct net *net, int naddrs, double stagger)
 {
-    /* TODO: race the attempts instead. One way: each attempt is a child task of a
-     * cio_group; the first to connect records itself and cancels the group. The caller
-     * starts attempt i, then waits — in a cio_scope with a `stagger` deadline — until
-     * that attempt has ended or the race is won (a cio_event that ending attempts set),
-     * then starts the next. cio_group_wait() at the end waits for the losers. */
+    /* TODO: race the attempts instead of trying them one after another: each attempt in
+     * a task of its own (a cio_group can cancel the losers and wait for them), and
+     * between two starts a wait that ends after `stagger` seconds (a cio_scope) or as
+     * soon as the latest attempt has ended (a cio_event), whichever comes first. */
     (void)stagger;
     int rc = -ECONNREFUSED;
     for (int i = 0; i < naddrs; i++) {
