@@ -427,9 +427,14 @@ def first_line(cmd):
 
 
 def machine():
-    cpu = None
+    cpu, flags = None, ""
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
-        cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), None)
+        for line in f:
+            if line.startswith("model name") and not cpu:
+                cpu = line.split(":", 1)[1].strip()
+            elif line.startswith("flags") and not flags:
+                flags = line
+    virt = first_line(["systemd-detect-virt"]) if shutil.which("systemd-detect-virt") else None
     sysctl = {}
     for name, path in (("vm.max_map_count", "vm/max_map_count"), ("kernel.pid_max", "kernel/pid_max"),
                        ("kernel.threads-max", "kernel/threads-max")):
@@ -439,6 +444,7 @@ def machine():
     with contextlib.suppress(OSError), open("/proc/meminfo") as f:
         mem = int(f.readline().split()[1]) // 1024
     return {"cpu": cpu, "cores": NCPU, "memory_mib": mem, "kernel": platform.release(),
+            "virtual_machine": " hypervisor" in flags, "virtualization": virt,
             "compiler": first_line([os.environ.get("CC", "cc"), "--version"]),
             "python": platform.python_version(),
             "libev": first_line(["dpkg-query", "-W", "-f=${Version}", "libev-dev"]),
@@ -494,8 +500,9 @@ def print_series(title, rows, value, ns, legend):
 
 def print_table(res, cfg):
     m = res["machine"]
-    print("\ncio bench (%s) — %s, %d cores, Linux %s, %s, Python %s" % (
-        res["mode"], m["cpu"], m["cores"], m["kernel"], m["compiler"], m["python"]))
+    print("\ncio bench (%s) — %s%s, %d cores, Linux %s, %s, Python %s" % (
+        res["mode"], m["cpu"], " (virtual machine)" if m.get("virtual_machine") else "", m["cores"],
+        m["kernel"], m["compiler"], m["python"]))
     print("load average at start %.2f, at end %.2f%s" % (
         m["load_at_start"][0], m["load_at_end"][0],
         "  (the machine was busy: numbers are noisy)" if max(m["load_at_start"][0], m["load_at_end"][0]) > 0.7 else ""))
