@@ -1,8 +1,9 @@
 /*
  * proc.c — one child process, watched by cio tasks: one task per pipe drains output
- * as it comes (so the child never blocks on a full pipe, however much it prints), while
- * the caller waits for the child's pidfd to become readable under a cancel scope whose
- * deadline is the timeout. This is the pattern the whole grader is built from:
+ * as it comes (so the child never blocks on a full pipe, however much it prints), a
+ * watchdog task holds the timeout as a cancel scope and kills the child when it fires,
+ * and the caller waits for the child's pidfd to become readable. This is the pattern
+ * the whole grader is built from:
  * asyncio's create_subprocess_exec + wait_for, in C.
  */
 #define _GNU_SOURCE
@@ -211,6 +212,44 @@ static void make_nonce(char out[33])
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* The watchdog                                                                       */
+/* ---------------------------------------------------------------------------------- */
+
+/* Kills a child when its time is up. */
+typedef struct watchdog {
+    cio_event     *exited;    /* set by proc_run once the child has exited */
+    double         timeout;   /* seconds; <= 0: none */
+    sandbox_child *child;     /* the child, when sandboxed */
+    pid_t          pid;       /* the child, when plain */
+    int            sandboxed; /* which of the two */
+    int            timed_out; /* set when the deadline passed first */
+} watchdog;
+
+static void child_kill(const watchdog *w)
+{
+    if (w->sandboxed) sandbox_kill(w->child);
+    else kill(-w->pid, SIGKILL);
+}
+
+/*
+ * The timeout as a cancel scope around a wait for the exit event. (The scope is not put
+ * around the pidfd wait itself: a wait cancelled in the same loop iteration as its fd
+ * becomes ready is miscounted by the runtime, see runtime/src/io.c on_ready().)
+ */
+static int watchdog_run(void *arg)
+{
+    watchdog *w = arg;
+    cio_scope deadline;
+    cio_scope_open(&deadline, w->timeout > 0 ? cio_now() + w->timeout : INFINITY, 0);
+    cio_event_wait(w->exited);
+    if (cio_scope_close(&deadline)) {
+        w->timed_out = 1;
+        child_kill(w);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* Running                                                                            */
 /* ---------------------------------------------------------------------------------- */
 
@@ -262,22 +301,23 @@ int proc_run(const proc_spec *s, proc_result *r)
     cio_task *t_out = cio_spawn(sink_drain, &so);
     cio_task *t_rec = rec[0] >= 0 ? cio_spawn(sink_drain, &sr) : NULL;
 
-    /* The timeout is a cancel scope around the wait: Trio's move_on_after. */
-    cio_scope deadline;
-    cio_scope_open(&deadline, s->timeout > 0 ? cio_now() + s->timeout : INFINITY, 0);
+    /* The deadline belongs to a watchdog task: a cancel scope around its wait for the
+       exit (Trio's move_on_after). When the scope fires, the watchdog kills the child,
+       and our wait on the pidfd below simply sees it exit. */
+    watchdog dog = {.exited = cio_event_new(), .timeout = s->timeout, .child = &child, .pid = pid,
+                    .sandboxed = s->policy != NULL};
+    cio_task *t_dog = dog.exited ? cio_spawn(watchdog_run, &dog) : NULL;
     int wrc = cio_wait_readable(pidfd);
-    int fired = cio_scope_close(&deadline);
-    int cancelled = 0;
-    if (wrc != 0) {
-        if (fired) r->timed_out = 1;
-        else cancelled = 1; /* our caller is being cancelled: clean up, then say so */
-        if (s->policy) sandbox_kill(&child);
-        else kill(-pid, SIGKILL);
-    }
+    int cancelled = wrc != 0; /* our caller is being cancelled: clean up, then say so */
+    if (cancelled) child_kill(&dog);
     /* From here on we only clean up, and cleanup must finish: a shielded scope. */
     cio_scope shield;
     cio_scope_open(&shield, INFINITY, 1);
     if (wrc != 0) cio_wait_readable(pidfd);
+    if (dog.exited) cio_event_set(dog.exited);
+    if (t_dog) cio_await(t_dog);
+    if (dog.exited) cio_event_free(dog.exited);
+    r->timed_out = dog.timed_out;
     r->status = s->policy ? sandbox_reap(&child) : reap_plain(pid, pidfd);
     r->seconds = mono() - t0;
     /* Whatever is still buffered in the pipes arrives now; an escaped grandchild
