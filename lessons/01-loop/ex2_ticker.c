@@ -6,10 +6,11 @@
  *
  *     start + n * t->period
  *
- * then stops by itself. Exactly means exactly: on_tick may take a while (it may block the
- * loop), and the loop may be late for a tick because something else blocked it; neither
- * may push the next tick later. ticker_stop() stops it for good: no tick runs after it,
- * even when on_tick itself calls it, and calling it twice or after the last tick is fine.
+ * then stops by itself (with t->count == 0 there is no tick at all). Exactly means
+ * exactly: on_tick may take a while (it may block the loop), and the loop may be late for
+ * a tick because something else blocked it; neither may push the next tick later.
+ * ticker_stop() stops it for good: no tick runs after it, even when on_tick itself calls
+ * it, and calling it twice or after the last tick is fine.
  *
  * Return 0; -EINVAL if t->period <= 0 or t->count < 0; -ENOMEM if the loop could not
  * schedule a callback (its handle's id is 0). Keep your state in the "yours" fields:

@@ -115,10 +115,13 @@ static void expect_order(const struct record *r)
 static void expect_times(const struct record *r, double boil, double steep)
 {
     const double want[4] = {0.0, 0.0, boil, boil + steep};
+    static const char *const why[4] = {"at once", "at once", "boil_time",
+                                       "boil_time + steep_time"};
     for (int i = 0; i < 4; i++)
         cio_expect(cio_time_eq(r->times[i], want[i]),
-                   "\"%s\" ran at t0 + %.3f s, expected t0 + %.3f s", r->names[i], r->times[i],
-                   want[i]);
+                   "\"%s\" ran at t0 + %.3f s, expected t0 + %.3f s (%s, where t0 is when "
+                   "schedule_tea() was called; boil_time is %.3f s, steep_time %.3f s)",
+                   r->names[i], r->times[i], want[i], why[i], boil, steep);
 }
 
 /* ---- the tests ------------------------------------------------------------------- */
