@@ -357,12 +357,13 @@ static void copy_file(const char *from, const char *to)
     char tmp[PATH_MAX + 16];
     snprintf(tmp, sizeof tmp, "%s.tmp", to);
     FILE *out = fopen(tmp, "wb");
-    if (out) {
-        char buf[65536];
+    char *buf = malloc(65536); /* not on the stack: a task's stack is small */
+    if (out && buf) {
         size_t n;
-        while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
-        if (fclose(out) == 0) rename(tmp, to);
+        while ((n = fread(buf, 1, 65536, in)) > 0) fwrite(buf, 1, n, out);
     }
+    if (out && fclose(out) == 0 && buf) rename(tmp, to);
+    free(buf);
     fclose(in);
 }
 

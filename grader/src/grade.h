@@ -45,6 +45,9 @@ char *course_find_root(void);
 /* Grading                                                                            */
 /* ---------------------------------------------------------------------------------- */
 
+/** The coroutine stack size grade_tree() needs (cio_config.stack_size of the loop). */
+#define GRADE_STACK_SIZE (256 * 1024)
+
 /** Called as each exercise finishes grading (progress bars, watch mode). */
 typedef void (*grade_progress_fn)(void *arg, const exercise_result *r);
 
@@ -76,7 +79,8 @@ typedef struct grade_opts {
 /**
  * Grade the learner files found under @p submission_root (NULL: the course root
  * itself). A learner file missing there counts as the untouched stub from the course.
- * Must be called from inside a cio task: it suspends while children run.
+ * Must be called from inside a cio task: it suspends while children run. Its tasks keep
+ * paths in local buffers, so run the loop with cio_config.stack_size >= GRADE_STACK_SIZE.
  * @return 0 when grading worked, whatever the score (then @p out needs
  *         course_result_free()); -errno when the grader itself failed (then @p out is
  *         empty).

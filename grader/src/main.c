@@ -167,7 +167,7 @@ int main(int argc, char **argv)
             job j = {.a = &a, .cmd = cmd};
             /* Probing the sandbox forks and waits: do it before the loop starts, not in a task. */
             grade_sandbox_mode();
-            cio_config cfg = {.slow_step = 1.0}; /* a fork or a mount can take a while on a loaded machine */
+            cio_config cfg = {.slow_step = 1.0, .stack_size = GRADE_STACK_SIZE}; /* a fork or a mount can take a while on a loaded machine */
             int run = cio_run(job_main, &j, &cfg);
             rc = run == 0 ? a.exit_code : 2;
             if (run != 0) fprintf(stderr, "cio-grade: the event loop failed: %s\n", strerror(-run));

@@ -145,7 +145,7 @@ static grade_opts base_opts(void)
 
 static void grade(grading *g)
 {
-    cio_config cfg = {.slow_step = -1}; /* the machine may be loaded: no slow-step noise */
+    cio_config cfg = {.slow_step = -1, .stack_size = GRADE_STACK_SIZE}; /* a loaded machine: no slow-step noise */
     assert_int_equal(cio_run(grading_main, g, &cfg), 0);
     assert_int_equal(g->rc, 0);
 }
@@ -498,7 +498,7 @@ static void hostile_corpus_scores_zero(void **state)
     snprintf(path, sizeof path, "%s/solutions/09-sandbox/ex1_secret.c", fixture);
     assert_int_equal(stat(path, &sol_before), 0);
 
-    cio_config cfg = {.slow_step = -1};
+    cio_config cfg = {.slow_step = -1, .stack_size = GRADE_STACK_SIZE};
     assert_int_equal(cio_run(hostile_main, NULL, &cfg), 0);
 
     /* Every hostile submission got one of its verdicts, and nothing. */
