@@ -9,8 +9,9 @@
  *
  * All countdowns run at the same time, each in a task of its own (name it c->name with
  * cio_spawn_named, so that reports say which countdown is which): together they take as
- * long as the longest one, here 3.0 s, not 6.0 s one after the other. Return when every
- * countdown has finished (every task awaited): 0, or -ENOMEM.
+ * long as the longest one, here 3.0 s, not 6.0 s one after the other. n may be anything
+ * from 0 to hundreds. Return when every countdown has finished (every task awaited): 0,
+ * or -ENOMEM.
  *
  * Check it:  build/cio-grade check 02.2      A hint:  build/cio-grade hint 02.2
  * See it:    build/cio-grade run 02.2

@@ -7,6 +7,9 @@
 #include "cio_test.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef void (*rr_fn)(void *arg);
@@ -67,9 +70,31 @@ static void expect_log(const struct log *l, const char *want)
                l->text, want);
 }
 
+/* A coroutine whose function returns continues at its context's uc_link; with uc_link
+ * NULL the whole process exits, in the middle of the test. Say so if that happens. */
+static int in_rr_run;
+
+static void explain_exit(void)
+{
+    if (in_rr_run)
+        fprintf(stderr, "the program exited inside rr_run(): when a coroutine's function "
+                        "returns, it continues at its context's uc_link, and with uc_link "
+                        "NULL the whole program exits. Set uc_link to the scheduler's own "
+                        "context (s->sched) before makecontext().\n");
+}
+
+static void watch_exits(void)
+{
+    static int registered;
+    if (!registered++) atexit(explain_exit);
+}
+
 static void expect_run(struct rr *s, int want)
 {
+    watch_exits();
+    in_rr_run = 1;
     int n = rr_run(s);
+    in_rr_run = 0;
     cio_expect(n == want, "rr_run() returned %d (%s), expected %d (the number of coroutines "
                "that finished)", n, n == -ENOSYS ? "-ENOSYS: still the stub" : "wrong", want);
 }
@@ -192,13 +217,22 @@ static void a_thousand_coroutines(void **state)
     rr_free(s);
 }
 
+/* Heap bytes in use (glibc): what rr_new() and rr_spawn() took must be back after rr_free(). */
+static size_t heap_in_use(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
 /* rr_run() on an empty scheduler returns 0; a scheduler can run again after it emptied;
- * rr_free() frees coroutines never run. */
+ * rr_free() frees coroutines never run (the heap is back where it was). */
 static void runs_again_and_frees_the_rest(void **state)
 {
     (void)state;
     static struct log log;
     memset(&log, 0, sizeof log);
+    watch_exits();
+    size_t before = heap_in_use();
     struct rr *s = new_rr(65536);
     expect_run(s, 0);
     struct worker a = {s, 'A', 2, &log, 0, NULL, 0}, b = {s, 'B', 1, &log, 0, NULL, 0};
@@ -210,6 +244,12 @@ static void runs_again_and_frees_the_rest(void **state)
     expect_log(&log, "AAABA");
     spawn(s, &b); /* never run: rr_free() must free it */
     rr_free(s);
+    /* malloc keeps some small freed blocks cached (and counts them as in use), so only a
+     * whole stack left behind is a sure sign of a leak. */
+    size_t after = heap_in_use();
+    cio_expect(after < before + 65536, "%zu bytes of heap were still in use after rr_free(), "
+               "at least one coroutine's stack: free every finished coroutine (and its stack) "
+               "in rr_run(), and in rr_free() the ones never run", after - before);
 }
 #endif
 
