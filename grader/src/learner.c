@@ -584,8 +584,8 @@ int cmd_dev_check(app *a)
         printf("%-7s %-22s %s%-16s%s %s%-16s%s\n", st->ex->id, st->ex->name,
                stub_ok && stub_builds ? text_green() : text_red(), a1, text_reset(), sol_ok ? text_green() : text_red(),
                a2, text_reset());
-        if (!stub_builds) text_exercise(stdout, st, 0);
-        if (!sol_ok) text_exercise(stdout, so, 0);
+        if (!stub_builds) text_exercise(stdout, st, 2);
+        if (!sol_ok) text_exercise(stdout, so, 2);
         problems += !stub_ok + !stub_builds + !sol_ok;
     }
     printf("\n%s%s%s: %zu exercises, %d problem%s (%.1f s stubs, %.1f s solutions)\n",

@@ -120,7 +120,7 @@ void text_exercise(FILE *f, const exercise_result *r, int verbose)
         if (hidden) hidden_no++;
         if (t->skipped) continue;
         if (t->verdict == VERDICT_PASS && !verbose) continue;
-        if (hidden) {
+        if (hidden && verbose < 2) {
             fprintf(f, "    %s%-8s%s hidden test %d %s(%g pt%s; details are not shown)%s\n", verdict_colour(t->verdict),
                     verdict_name(t->verdict), text_reset(), hidden_no, text_dim(), t->spec->points,
                     t->spec->points == 1 ? "" : "s", text_reset());

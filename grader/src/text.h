@@ -23,7 +23,8 @@ const char *text_yellow(void);
 const char *text_cyan(void);
 const char *text_reset(void);
 
-/** One exercise's result: a headline, then each test that did not pass, explained. */
+/** One exercise's result: a headline, then each test that did not pass, explained.
+    @p verbose: 1 shows passing tests, warnings and more output; 2 also hidden tests' details. */
 void text_exercise(FILE *f, const exercise_result *r, int verbose);
 
 /** The score line for a whole result. */
