@@ -467,7 +467,7 @@ static int batch_main(void *arg)
 {
     batch *b = arg;
     double started = progress_clock();
-    size_t todo = 0, resumed = 0;
+    size_t resumed = 0;
     for (size_t i = 0; i < b->nsubs; i++) {
         student_job *j = &b->jobs[i];
         *j = (student_job){.b = b, .sub = &b->subs[i]};
@@ -475,8 +475,6 @@ static int batch_main(void *arg)
         if (!b->o.force && already_graded(b->c, j->path, b->subs[i].mtime, b->fingerprint)) {
             j->sub = NULL; /* nothing to do */
             resumed++;
-        } else {
-            todo++;
         }
     }
     progress_start(&b->prog, stderr, b->nsubs, resumed);
@@ -508,7 +506,6 @@ static int batch_main(void *arg)
         fprintf(stderr, "cio-grade batch: stopped: %s\n", strerror(-rc));
         return rc;
     }
-    (void)todo;
     return finish(b, started);
 }
 
