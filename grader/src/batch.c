@@ -1,13 +1,15 @@
 /*
  * batch.c — grading a class (see batch.h); the largest use of cio in the grader.
- *
- * One task per student, at most --jobs of them at once (a semaphore), all children of
- * one task group. A student's task stages the submission and writes its results on
- * the executor (tar, copying and fsync block; the loop must not), and grades with
- * grade_tree(), which suspends while compilers and tests run. A ticker task redraws
- * the progress bar. Nothing a student submits can stop the batch: every failure
- * becomes that student's result or note, and the exit status speaks only of the
- * grader itself.
+ * Nothing a student submits can stop the batch: every failure becomes that student's
+ * result or note, and the exit status speaks only of the grader itself.
+ */
+
+/*
+ * The shape: one task per student, at most --jobs of them at once (a semaphore), all
+ * children of one task group. A student's task stages the submission and writes its
+ * results on the executor (tar, copying and fsync block; the loop must not), and
+ * grades with grade_tree(), which suspends while compilers and tests run. A ticker
+ * task redraws the progress bar.
  */
 #define _GNU_SOURCE
 #include "batch.h"

@@ -2,7 +2,9 @@
  * results_json.h — a course_result as JSON and back: the `--format json` face, the
  * per-student files of a batch, and what batch reads again to resume, build the
  * gradebook and draw the class report. Built and parsed with jansson.
- *
+ */
+
+/*
  * The document: {"format": "cio-grade-results", "version": 1, "student", "score",
  * "max_score", "seconds", "exercises": [{"id", "name", "title", "score", "max_score",
  * "done", "build_log", "tests": [{"name", "points", "visibility", "verdict", "score",
