@@ -23,14 +23,24 @@
 /* Tasks waiting for a descriptor                                                     */
 /* ---------------------------------------------------------------------------------- */
 
-static void on_ready(int fd, int events, cio_task *t)
+/** A task's watch on one fd, on the task's stack for the length of one wait. */
+typedef struct fd_watch {
+    cio_task *task;   /**< the parked task */
+    int       events; /**< CIO__READABLE or CIO__WRITABLE */
+    bool      fired;  /**< the fd became ready: the callback stopped the watch already */
+} fd_watch;
+
+/* The fd is ready. The task may already have been woken by a cancellation in the same
+ * iteration: then it is READY, not PARKED, and only the watch is ended here — once. */
+static void on_ready(int fd, int revents, void *arg)
 {
-    cio__backend_fd_stop(fd, events);
+    (void)revents;
+    fd_watch *w = arg;
+    cio__backend_fd_stop(fd, w->events);
     cio__L.io_waiting--;
-    if (t->state == TASK_PARKED) cio__wake(t, 0);
+    w->fired = true;
+    if (w->task->state == TASK_PARKED) cio__wake(w->task, 0);
 }
-static void on_readable(int fd, int revents, void *arg) { (void)revents; on_ready(fd, CIO__READABLE, arg); }
-static void on_writable(int fd, int revents, void *arg) { (void)revents; on_ready(fd, CIO__WRITABLE, arg); }
 
 int cio__wait_fd(int fd, int events, cio__site site)
 {
@@ -38,7 +48,8 @@ int cio__wait_fd(int fd, int events, cio__site site)
     if (rc) return rc;
     if (fd < 0 || fcntl(fd, F_GETFD) < 0) return -EBADF;
     bool reading = events & CIO__READABLE;
-    rc = cio__backend_fd_start(fd, events, reading ? on_readable : on_writable, cio__L.current);
+    fd_watch w = {cio__L.current, events, false};
+    rc = cio__backend_fd_start(fd, events, on_ready, &w);
     if (rc == -EEXIST)
         cio__misuse(site.file, site.line, site.func,
                     "two waits to %s fd %d at once (another task or a reader callback already waits): "
@@ -46,7 +57,7 @@ int cio__wait_fd(int fd, int events, cio__site site)
     if (rc) return rc;
     cio__L.io_waiting++;
     rc = cio__park(NULL, NULL, reading ? "read (fd not yet readable)" : "write (fd not yet writable)", NULL, site);
-    if (rc) {
+    if (!w.fired) { /* woken by a cancellation: the watch is still on */
         cio__backend_fd_stop(fd, events);
         cio__L.io_waiting--;
     }

@@ -518,6 +518,62 @@ static void a_reused_descriptor_number_is_watched_afresh(void **state) {
     assert_int_equal(s.wait_rc, 0);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* Ready and cancelled in the same turn of the loop                                   */
+/* ---------------------------------------------------------------------------------- */
+
+/* A reader's scope deadline and its pipe's data arrive at the same loop time: the
+ * cancellation wakes it first, then the poll reports the pipe ready. The loop must still
+ * count its pending I/O right: afterwards a real deadlock is reported at once, instead
+ * of the loop waiting forever for I/O that nobody waits for. */
+struct race_state {
+    int fds[2];       /* the pipe: reader waits on [0], writer writes [1] */
+    int read_rc;      /* what the bounded read returned */
+    int scope_fired;  /* 1 if the reader's deadline fired */
+};
+
+static int race_writer(void *p) {
+    struct race_state *s = p;
+    cio_sleep(1.0); /* exactly the reader's deadline */
+    return write(s->fds[1], "x", 1) == 1 ? 0 : -EIO;
+}
+
+static int race_main(void *p) {
+    struct race_state *s = p;
+    if (pipe(s->fds) != 0) return -errno;
+    cio_task *w = cio_spawn(race_writer, s);
+    cio_scope scope;
+    cio_scope_open_after(&scope, 1.0, 0);
+    char c;
+    s->read_rc = (int)cio_read(s->fds[0], &c, 1);
+    s->scope_fired = cio_scope_close(&scope);
+    cio_await(w);
+    close(s->fds[0]);
+    close(s->fds[1]);
+    cio_event *never = cio_event_new();
+    cio_event_wait(never); /* nothing can set it: a deadlock, reported at once */
+    cio_event_free(never);
+    return 0;
+}
+
+static void cancelled_and_ready_in_one_turn_keeps_the_io_count(void **state) {
+    (void)state;
+    struct race_state s = {0};
+    char *report = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&report, &len);
+    cio_config cfg = {.virtual_clock = 1, .report_to = mem};
+    alarm(20); /* the bug this guards against made the run wait forever */
+    int rc = cio_run(race_main, &s, &cfg);
+    alarm(0);
+    fclose(mem);
+    assert_int_equal(rc, -EDEADLK);
+    assert_int_equal(s.scope_fired, 1);
+    assert_true(s.read_rc == -ECANCELED || s.read_rc == 1);
+    assert_non_null(strstr(report, "deadlock"));
+    free(report);
+}
+
 int main(void) {
     ignore_cio_environment();
     const struct CMUnitTest tests[] = {
@@ -529,6 +585,7 @@ int main(void) {
         cmocka_unit_test(read_bounded_by_a_scope_is_cancelled_at_the_deadline),
         cmocka_unit_test(wait_path_change_wakes_when_another_task_writes_the_file),
         cmocka_unit_test(a_reused_descriptor_number_is_watched_afresh),
+        cmocka_unit_test(cancelled_and_ready_in_one_turn_keeps_the_io_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
