@@ -3,6 +3,8 @@
 # Everything built goes to build/ (or $(BUILD), so that sanitizer builds live beside
 # the normal one). Each area keeps its rules in a fragment of its own, included below;
 # this file holds what they share: tools, flags, the Debian packages, the aggregates.
+# -fstack-clash-protection makes a large stack frame touch each page it skips, so a
+# coroutine stack overflow always lands on the guard page instead of beyond it.
 # Quick start:  make grade   (grade your exercises)     make test   (the whole suite)
 
 .DEFAULT_GOAL := all
@@ -16,7 +18,7 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -Wall -Wextra
 SANITIZE ?=
-ALL_CFLAGS   = -std=gnu11 $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
+ALL_CFLAGS   = -std=gnu11 $(WARN) -fstack-clash-protection $(CFLAGS) $(SANITIZE) -MMD -MP
 ALL_CPPFLAGS = -Iruntime/include $(CPPFLAGS)
 ALL_LDFLAGS  = $(SANITIZE) $(LDFLAGS)
 LIBCIO       = $(BUILD)/libcio.a
