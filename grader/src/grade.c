@@ -579,7 +579,8 @@ static int grade_exercise(void *arg)
         .cpu_seconds = ceil(ex->timeout * (g->o->timeout_scale > 0 ? g->o->timeout_scale : 1.0)),
         .address_space = uses_sanitizer(ex, NULL) ? 0 : ADDRESS_SPACE,
         .file_size = FILE_SIZE_LIMIT,
-        .nproc = sandbox_probe() == SANDBOX_ROOT ? (rlim_t)(128 + 4 * sysconf(_SC_NPROCESSORS_ONLN)) : 4096,
+        /* per uid (layer 1) or per user namespace (layer 2); layer 3 shares the learner's count */
+        .nproc = sandbox_probe() != SANDBOX_PLAIN ? (rlim_t)(128 + 4 * sysconf(_SC_NPROCESSORS_ONLN)) : 4096,
         .nofile = OPEN_FILES,
     };
     size_t nt = 0;
