@@ -71,9 +71,27 @@ static void setup_res(size_t n, const double *delays)
     }
 }
 
+/* Each resource fetched once: if one was fetched never and another several times, the
+ * tasks most likely shared one argument struct. */
+static void expect_each_once(void)
+{
+    size_t never = res.n, twice = res.n;
+    for (size_t i = 0; i < res.n; i++) {
+        if (res.fetched[i] == 0 && never == res.n) never = i;
+        if (res.fetched[i] > 1 && twice == res.n) twice = i;
+    }
+    cio_expect(never == res.n || twice == res.n,
+               "resource %zu was fetched %d times and resource %zu %d times: did every task get "
+               "a struct fetch_arg of its own? A struct declared inside a loop's body is the "
+               "same memory on every turn, and the tasks only read it after the loop is done",
+               never, never < res.n ? res.fetched[never] : 0, twice,
+               twice < res.n ? res.fetched[twice] : 0);
+}
+
 static void run_fetch(void)
 {
     assert_int_equal(cio_test_run(fetch_main, NULL), 0);
+    expect_each_once();
 }
 
 static double slowest(void)

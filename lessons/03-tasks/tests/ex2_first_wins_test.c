@@ -80,11 +80,28 @@ static void run(void)
 {
     assert_int_equal(cio_test_run(mirrors_main, NULL), 0);
     cio_expect(mr.rc != -ENOSYS, "first_answer() returned -ENOSYS: still the stub");
+    size_t never = mr.n, twice = mr.n;
+    for (size_t i = 0; i < mr.n; i++) {
+        if (mr.asked[i] == 0 && never == mr.n) never = i;
+        if (mr.asked[i] > 1 && twice == mr.n) twice = i;
+    }
+    cio_expect(never == mr.n || twice == mr.n,
+               "mirror %zu was asked %d times and mirror %zu %d times: did every task get a "
+               "struct ask_arg of its own? A struct declared inside a loop's body is the same "
+               "memory on every turn, and the tasks only read it after the loop is done",
+               never, never < mr.n ? mr.asked[never] : 0, twice,
+               twice < mr.n ? mr.asked[twice] : 0);
 }
 
 static void expect_answer(int mirror)
 {
-    cio_expect(mr.rc == 0, "first_answer() returned %d, expected 0", mr.rc);
+    int failed = -1; /* a mirror whose error first_answer() returned, if any */
+    for (size_t i = 0; i < mr.n && mr.rc; i++)
+        if (mr.error[i] == mr.rc) failed = (int)i;
+    cio_expect(mr.rc == 0, "first_answer() returned %d, expected 0%s", mr.rc,
+               failed >= 0 ? ": that is the error of a mirror that failed, but a failing "
+                             "mirror does not win; keep waiting for the others"
+                           : "");
     cio_expect(mr.answer == answer_of(mirror), "the answer was %d, expected %d (mirror %d's: "
                "the first to succeed, after %.1f s)", mr.answer, answer_of(mirror), mirror,
                mr.delay[mirror]);

@@ -86,6 +86,17 @@ static void run(void)
 {
     assert_int_equal(cio_test_run(store_main, NULL), 0);
     cio_expect(st.rc != -ENOSYS, "load_all() returned -ENOSYS: still the stub");
+    size_t never = st.n, twice = st.n;
+    for (size_t i = 0; i < st.n; i++) {
+        if (st.loaded[i] == 0 && never == st.n) never = i;
+        if (st.loaded[i] > 1 && twice == st.n) twice = i;
+    }
+    cio_expect(never == st.n || twice == st.n,
+               "item %zu was loaded %d times and item %zu %d times: did every task get a "
+               "struct load_arg of its own? A struct declared inside a loop's body is the same "
+               "memory on every turn, and the tasks only read it after the loop is done",
+               never, never < st.n ? st.loaded[never] : 0, twice,
+               twice < st.n ? st.loaded[twice] : 0);
 }
 
 static double slowest(void)
@@ -108,7 +119,10 @@ static void expect_statuses(void)
     for (size_t i = 0; i < st.n; i++) {
         const struct item *it = &st.items[i];
         cio_expect(it->status == st.error[i], "items[%zu].status is %d%s, expected %d (what its "
-                   "load returned)", i, it->status, it->status == UNTOUCHED ? " (never set)" : "",
+                   "load returned)", i, it->status,
+                   it->status == UNTOUCHED ? " (never set: each task must store what its load "
+                                             "returned in its own item)"
+                                           : "",
                    st.error[i]);
         if (!st.error[i])
             cio_expect(it->value == value_of(it->id), "items[%zu].value is %d, expected %d", i,

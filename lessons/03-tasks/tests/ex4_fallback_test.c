@@ -124,9 +124,12 @@ static void run(struct scene *s)
 static void expect_lookup(const struct lookup *l, int rc, int price, double when)
 {
     cio_expect(l->done, "price_or_fallback(\"%s\") never returned", l->symbol);
-    cio_expect(l->rc == rc, "price_or_fallback(\"%s\", timeout %.1f) returned %d, expected %d%s",
+    cio_expect(l->rc == rc, "price_or_fallback(\"%s\", timeout %.1f) returned %d, expected %d%s%s",
                l->symbol, l->timeout, l->rc, rc,
-               rc == 1 ? " (the quote was too slow: the fallback was used)" : "");
+               rc == 1 ? " (the quote was too slow: the fallback was used)" : "",
+               l->rc == -ETIMEDOUT ? "; -ETIMEDOUT is cio_wait_for() saying the quote was too "
+                                     "slow, which is when the fallback is used"
+                                   : "");
     cio_expect(l->price == price, "price_or_fallback(\"%s\") gave the price %d, expected %d%s",
                l->symbol, l->price, price,
                price == FALLBACK ? " (the fallback)" : price == -1 ? " (untouched)" : "");
