@@ -24,10 +24,15 @@ printf 'this is not a gzip archive\n' > "$SUBS/erin.tar.gz"
 echo 'int add(int a, int b) { return a + b; }' > "$WORK/evil/ex1_add.c"
 tar -czPf "$SUBS/frank.tar.gz" -C "$WORK/evil" --transform 's,^,../../,' ex1_add.c
 tar -tzPf "$SUBS/frank.tar.gz" | grep -q '^\.\./\.\./ex1_add.c$' || fail "could not build the hostile archive"
+mkdir -p "$WORK/link/lessons/01-basics"   # heidi: a symlink member pointing at the solution
+ln -s "$(realpath "$COURSE/solutions/01-basics/ex1_add.c")" "$WORK/link/lessons/01-basics/ex1_add.c"
+tar -czf "$SUBS/heidi.tar.gz" -C "$WORK/link" lessons
+tar -czPf "$SUBS/ivan.tgz" "$WORK/evil/ex1_add.c"   # ivan: an absolute member path
+tar -tzPf "$SUBS/ivan.tgz" | grep -q '^/' || fail "could not build the archive with an absolute path"
 mkdir -p "$SUBS/grace/lessons/01-basics" "$SUBS/zoe"
 ln -s "$(realpath "$COURSE/solutions/01-basics/ex1_add.c")" "$SUBS/grace/lessons/01-basics/ex1_add.c"
 echo "not a submission" > "$SUBS/notes.txt"
-NSTUDENTS=8
+NSTUDENTS=10
 
 count_results() { find "$OUT/students" -maxdepth 1 -name '[!.]*.json' 2>/dev/null | wc -l; }
 
@@ -60,7 +65,7 @@ end=$(date +%s.%N)
 grep -q "($((NSTUDENTS - done_before)) graded now, $done_before resumed" "$WORK/run2.out" \
     || { cat "$WORK/run2.out" >&2; fail "run 2 did not resume the $done_before finished students"; }
 grep -q "skipping .*notes.txt" "$WORK/run2.err" || fail "a stray file was not reported"
-grep -q '^\[[0-9]*/8\] ' "$WORK/run2.err" || fail "no plain progress lines when piped"
+grep -q '^\[[0-9]*/10\] ' "$WORK/run2.err" || fail "no plain progress lines when piped"
 python3 tests/grader/test_batch_check.py "$OUT" "$WORK/mtimes.json"
 echo "test_batch: run 2 resumed and finished in $(python3 -c "print(f'{$end - $start:.1f}')") s"
 

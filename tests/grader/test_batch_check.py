@@ -21,13 +21,15 @@ def check(cond, what):
         problems.append(what)
 
 
-STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "zoe"]
+STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "zoe"]
 EXERCISES = ["01.1 add", "01.2 sleepers", "02.1 counter", "09.1 secret"]
 FULL = {"01.1 add": 3, "01.2 sleepers": 3, "02.1 counter": 3, "09.1 secret": 1}
 # What each student solved; every other exercise is graded as the stub (zoe's row).
 SOLVED = {"alice": set(EXERCISES), "bob": {"01.1 add", "01.2 sleepers"}, "carol": {"01.1 add"},
-          "dave": {"02.1 counter"}, "erin": set(), "frank": set(), "grace": set(), "zoe": set()}
-REFUSED = {"erin": "tar cannot read it", "frank": "outside the submission"}
+          "dave": {"02.1 counter"}, "erin": set(), "frank": set(), "grace": set(), "heidi": set(), "ivan": set(),
+          "zoe": set()}
+REFUSED = {"erin": "tar cannot read it", "frank": "outside the submission", "heidi": "is a symbolic link",
+           "ivan": "outside the submission"}
 
 # ---- gradebook.csv -------------------------------------------------------------------
 raw = open(os.path.join(out, "gradebook.csv"), "rb").read()
