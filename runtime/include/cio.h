@@ -325,9 +325,13 @@ int cio_group_wait(cio_group *g);
  * @brief Run @p fn(@p arg) on the executor's thread pool; suspend only the caller.
  *
  * @p fn runs on another thread: it must not call cio_* functions other than
- * cio_block_for(). If the caller is cancelled, this returns -ECANCELED at once; the
- * job finishes in the background and its result is dropped (@p arg must stay valid
- * until then, so pass heap memory the job frees, or shield the call).
+ * cio_block_for(). If the caller is cancelled while the job runs, this returns
+ * -ECANCELED at once; the job finishes in the background and its result is dropped
+ * (@p arg must stay valid until then, so pass heap memory the job frees, or shield the
+ * call). If the caller is already cancelled when it calls, the job is not started at
+ * all and the call returns -ECANCELED: memory meant for the job to free is still the
+ * caller's (check cio_is_cancelled() first, or free it on -ECANCELED when the job never
+ * ran).
  * @return fn's status, -ECANCELED or -ENOMEM.
  */
 int cio_to_thread(cio_fn fn, void *arg);

@@ -31,6 +31,8 @@ typedef struct job {
     double      vstart;    /**< loop time its worker started it (virtual clock accounting) */
     double      charged;   /**< cio_block_for seconds the job spent, written by the worker */
     bool        done;      /**< the loop has taken it back from the pool */
+    bool        unordered; /**< virtual clock: ran so long in real time that later jobs stopped waiting for it */
+    double      real_submitted; /**< real time it was submitted (to notice a job stuck for real) */
     cio__timer  deliver;   /**< virtual clock: when the result is handed to the waiter */
     struct job *next;      /**< FIFO link (pending queue, then done list) */
     struct job *sub_next;  /**< virtual clock: next job in submission order (loop only) */
@@ -139,13 +141,22 @@ static void hand_back(job *j)
     else free(j); /* its caller was cancelled: the result is dropped */
 }
 
+/* Real seconds after which a job that is still running stops holding back the virtual
+ * replay of the jobs submitted after it (it blocks for real: its time is not virtual). */
+#define STUCK_JOB 1.0
+
 /* Virtual clock: replay finished jobs in submission order on the virtual workers. */
 static void replay_virtual(void)
 {
-    while (pool.sub_head && pool.sub_head->done) {
+    while (pool.sub_head) {
         job *j = pool.sub_head;
+        if (!j->done) {
+            if (cio__real_time() - j->real_submitted < STUCK_JOB) break;
+            j->unordered = true; /* delivered whenever it finishes, at that loop time */
+        }
         pool.sub_head = j->sub_next;
         if (!pool.sub_head) pool.sub_tail = &pool.sub_head;
+        if (j->unordered) continue;
         unsigned w = 0;
         for (unsigned i = 1; i < pool.nthreads; i++)
             if (pool.vfree[i] < pool.vfree[w]) w = i;
@@ -171,7 +182,7 @@ void cio__executor_drain(void)
         job *next = j->next;
         cio__L.jobs_running--;
         j->done = true;
-        if (!pool.virtual_clock) hand_back(j);
+        if (!pool.virtual_clock || j->unordered) hand_back(j);
         j = next;
     }
     if (pool.virtual_clock) replay_virtual();
@@ -191,6 +202,7 @@ int cio__to_thread(cio_fn fn, void *arg, const char *name, const char *file, int
     j->arg = arg;
     j->waiter = cio__L.current;
     j->submitted = cio__time();
+    j->real_submitted = cio__real_time();
     j->deliver.slot = CIO__TIMER_IDLE;
     if (pool.virtual_clock) {
         *pool.sub_tail = j;

@@ -324,7 +324,9 @@ static void loop_run(void)
         if (L->cfg.virtual_clock) {
             if (external_pending()) {
                 poll_for(L->jobs_running ? IDLE_JOBS : IDLE_IO);
+                if (L->jobs_running) cio__executor_drain(); /* let a stuck job stop holding others */
                 if (L->ready.count || !external_pending()) continue;
+                next = cio__timers_next(); /* the poll may have armed an earlier deadline */
             }
             if (isfinite(next)) {
                 if (next > L->now) L->now = next;

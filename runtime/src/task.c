@@ -342,6 +342,8 @@ int cio__gather(cio_task **ts, size_t n, const char *file, int line, const char 
     if (!ts && n) cio__misuse(file, line, func, "cio_gather() was given a NULL array");
     for (size_t i = 0; i < n; i++) claim(ts[i], "cio_gather", SITE);
     bool cancelled = cio__cancel_point(SITE) != 0;
+    if (cancelled) /* cancelled already: every task is cancelled, waited for and freed */
+        for (size_t i = 0; i < n; i++) cio_cancel(ts[i]);
     int first = 0;
     for (size_t i = 0; i < n; i++) {
         if (!cancelled && wait_done(ts[i], SITE, true) == -ECANCELED) {

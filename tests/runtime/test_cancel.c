@@ -350,6 +350,56 @@ static void cancelled_wait_any_cancels_nothing(void **state) {
     assert_time_equal(s.inner[1].finished_at - s.t0, 4.0);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* Gathering when already cancelled                                                   */
+/* ---------------------------------------------------------------------------------- */
+
+/* A task that is cancelled before it calls cio_gather still cancels every task it
+ * gathers (they do not run to their natural end) and returns -ECANCELED at once. */
+struct late_gather {
+    int    sleep_rc[2];  /* what each 5 s sleeper's cio_sleep returned */
+    int    gather_rc;    /* what cio_gather returned */
+    double gather_done;  /* loop time it returned */
+};
+
+struct late_sleeper {
+    struct late_gather *g; /* shared results */
+    int                 i; /* which sleeper */
+};
+
+static int late_sleeper_body(void *p) {
+    struct late_sleeper *s = p;
+    s->g->sleep_rc[s->i] = cio_sleep(5.0);
+    return 0;
+}
+
+static int gathering_parent(void *p) {
+    struct late_gather *g = p;
+    cio_sleep(2.0); /* cancelled at 1 s: returns -ECANCELED; the task stays cancelled */
+    struct late_sleeper a = {g, 0}, b = {g, 1};
+    cio_task *ts[2] = {cio_spawn(late_sleeper_body, &a), cio_spawn(late_sleeper_body, &b)};
+    g->gather_rc = cio_gather(ts, 2);
+    g->gather_done = cio_now();
+    return 0;
+}
+
+static int late_gather_main(void *p) {
+    cio_task *parent = cio_spawn(gathering_parent, p);
+    cio_sleep(1.0);
+    cio_cancel(parent);
+    return cio_await(parent);
+}
+
+static void gather_called_when_cancelled_cancels_every_task(void **state) {
+    (void)state;
+    struct late_gather g = {{1, 1}, 1, 0};
+    assert_int_equal(run_virtual(late_gather_main, &g), 0);
+    assert_int_equal(g.gather_rc, -ECANCELED);
+    assert_int_equal(g.sleep_rc[0], -ECANCELED);
+    assert_int_equal(g.sleep_rc[1], -ECANCELED);
+    assert_time_equal(g.gather_done, 1.0);
+}
+
 int main(void) {
     ignore_cio_environment();
     const struct CMUnitTest tests[] = {
@@ -359,6 +409,7 @@ int main(void) {
         cmocka_unit_test(cancelled_gather_cancels_waits_for_and_frees_all),
         cmocka_unit_test(cancelled_wait_for_cancels_waits_for_and_frees_the_task),
         cmocka_unit_test(cancelled_wait_any_cancels_nothing),
+        cmocka_unit_test(gather_called_when_cancelled_cancels_every_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

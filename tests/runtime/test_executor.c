@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cio.h"
 #include "support.h"
@@ -387,6 +388,59 @@ static void no_deadlock_is_declared_while_a_job_runs(void **state) {
     assert_int_equal(st.deadlocked, 0);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* A job's virtual time while real I/O is pending too                                 */
+/* ---------------------------------------------------------------------------------- */
+
+/* With a reader parked on a pipe nobody writes, the loop polls for real I/O; a job that
+ * blocks 0.2 s must still be delivered at exactly 0.2 s, not at the next timer (5 s). */
+struct io_and_job {
+    int    fds[2];       /* a pipe nobody writes */
+    double job_done_at;  /* loop time cio_to_thread returned */
+    int    job_rc;       /* what it returned */
+};
+
+static int block_fifth(void *p) {
+    (void)p;
+    cio_block_for(0.2);
+    return 3;
+}
+
+static int idle_reader(void *p) {
+    struct io_and_job *s = p;
+    char c;
+    return (int)cio_read(s->fds[0], &c, 1); /* cancelled at the end */
+}
+
+static int job_caller_timed(void *p) {
+    struct io_and_job *s = p;
+    s->job_rc = cio_to_thread(block_fifth, NULL);
+    s->job_done_at = cio_now();
+    return 0;
+}
+
+static int io_and_job_main(void *p) {
+    struct io_and_job *s = p;
+    if (pipe(s->fds) != 0) return -errno;
+    cio_task *r = cio_spawn(idle_reader, s);
+    cio_task *j = cio_spawn(job_caller_timed, s);
+    cio_sleep(5.0);
+    cio_cancel(r);
+    cio_await(r);
+    int rc = cio_await(j);
+    close(s->fds[0]);
+    close(s->fds[1]);
+    return rc;
+}
+
+static void job_time_is_exact_while_io_is_pending(void **state) {
+    (void)state;
+    struct io_and_job s = {0};
+    assert_int_equal(run_virtual(io_and_job_main, &s), 0);
+    assert_int_equal(s.job_rc, 3);
+    assert_time_equal(s.job_done_at, 0.2);
+}
+
 int main(void) {
     ignore_cio_environment();
     const struct CMUnitTest tests[] = {
@@ -398,6 +452,7 @@ int main(void) {
         cmocka_unit_test(job_blocking_two_seconds_is_delivered_two_seconds_later),
         cmocka_unit_test(two_threads_run_four_one_second_jobs_in_two_seconds),
         cmocka_unit_test(no_deadlock_is_declared_while_a_job_runs),
+        cmocka_unit_test(job_time_is_exact_while_io_is_pending),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
