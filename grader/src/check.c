@@ -251,11 +251,11 @@ static int allowed_call(const exercise *ex, const nameset *extra, const char *na
 static const char *const ctor_sections[] = {".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors",
                                             NULL};
 
-int check_object(const char *course_root, const exercise *ex, const char *obj, const char *src,
+int check_object(const char *kit_root, const exercise *ex, const char *obj, const char *src,
                  const char *shown, const char *const *also_defined, char **why)
 {
     *why = NULL;
-    reserved_load(course_root);
+    reserved_load(kit_root);
     char *syms = NULL, *heads = NULL, *dis = NULL;
     nameset extra = {0};
     int rc;

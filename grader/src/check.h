@@ -18,7 +18,7 @@
  * @return 0 when the object passes; 1 with *why set (malloc'd, for the learner) when
  *         it is refused; -errno when the tools could not be run (*why says why).
  */
-int check_object(const char *course_root, const exercise *ex, const char *obj, const char *src,
+int check_object(const char *kit_root, const exercise *ex, const char *obj, const char *src,
                  const char *shown, const char *const *also_defined, char **why);
 
 /** Nonzero if the learner may call @p name in @p ex without it being in ex->allow. */
