@@ -42,7 +42,7 @@ MODES = {
                   thread_switch_m=5_000, py_switch_m=10_000, floor_switch_m=2_000_000, rt_m=5_000,
                   py_rt_m=1_000, iters=50_000_000, py_iters=250_000, chunks=8, split_reps=1,
                   server_reps=1, echo_s=0.7, echo_warm=0.2, conns=[100, 1000], wrk_s=1, wrk_warm=False,
-                  sleep_reps=1, sleep_must=("cio",)),
+                  sleep_reps=1, sleep_must=()),
 }
 T_START = time.monotonic()
 
@@ -460,11 +460,11 @@ def fmt_time(ns):
         return "-"
     if ns < 100:
         return "%.1f ns" % ns
-    if ns < 1e4:
+    if ns < 1e3:
         return "%.0f ns" % ns
-    if ns < 1e7:
+    if ns < 1e6:
         return "%.1f µs" % (ns / 1e3)
-    if ns < 1e10:
+    if ns < 1e9:
         return "%.1f ms" % (ns / 1e6)
     return "%.2f s" % (ns / 1e9)
 
