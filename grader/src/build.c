@@ -165,6 +165,9 @@ static void common_flags(const builder *b, char **argv, int *n, char *incs[3])
     argv[(*n)++] = "-Wall";
     argv[(*n)++] = "-Wextra";
     argv[(*n)++] = "-O1";
+    /* A large local array then probes every page it skips: an overflowing coroutine
+     * stack hits its guard page and is reported by name, never silently. */
+    argv[(*n)++] = "-fstack-clash-protection";
     argv[(*n)++] = "-g";
     argv[(*n)++] = "-fdiagnostics-color=never";
     argv[(*n)++] = incs[0];

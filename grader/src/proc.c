@@ -42,41 +42,6 @@ static double mono(void)
 }
 
 /* ---------------------------------------------------------------------------------- */
-/* Fresh fd numbers                                                                   */
-/* ---------------------------------------------------------------------------------- */
-
-/*
- * Workaround: the runtime's libev backend starts a reused fd number's watcher without
- * ev_io_set(), so libev believes a closed-and-reopened fd is still in its epoll set and
- * a wait on it never wakes. Until that is fixed in runtime/src/backend_ev.c, every fd
- * we hand to cio_read()/cio_wait_readable() gets a number not used before in this
- * process (cycling through a large range, with the soft fd limit raised to the hard).
- */
-static int fd_fresh(int fd)
-{
-    static int next, top;
-    if (!top) {
-        struct rlimit rl;
-        if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-            if (rl.rlim_cur < rl.rlim_max) {
-                rl.rlim_cur = rl.rlim_max > (1u << 20) ? (1u << 20) : rl.rlim_max;
-                setrlimit(RLIMIT_NOFILE, &rl);
-                getrlimit(RLIMIT_NOFILE, &rl);
-            }
-            top = rl.rlim_cur > (1u << 20) ? (1 << 20) : (int)rl.rlim_cur;
-        }
-        if (top < 512) top = 512;
-        next = 256;
-    }
-    if (next >= top) next = 256;
-    int f = fcntl(fd, F_DUPFD_CLOEXEC, next);
-    if (f < 0) return fd;
-    next = f + 1;
-    close(fd);
-    return f;
-}
-
-/* ---------------------------------------------------------------------------------- */
 /* Draining a pipe                                                                    */
 /* ---------------------------------------------------------------------------------- */
 
@@ -289,10 +254,6 @@ int proc_run(const proc_spec *s, proc_result *r)
         return rc;
     }
     r->started = 1;
-    out[0] = fd_fresh(out[0]);
-    if (rec[0] >= 0) rec[0] = fd_fresh(rec[0]);
-    pidfd = fd_fresh(pidfd);
-    if (s->policy) child.pidfd = pidfd;
 
     /* Drain both pipes concurrently while we wait for the exit. */
     sink so = {.fd = out[0], .cap = s->output_cap ? s->output_cap : PROC_OUTPUT_CAP, .echo_fd = s->echo_fd};
