@@ -250,7 +250,7 @@ void cio__executor_shutdown(void);         /* join the pool at the end of cio_ru
 /* Reports (report.c) and traces (trace.c) */
 void cio__report_deadlock(void);
 void cio__report_pending(cio_task *t);
-void cio__report_slow_step(cio_task *t, double seconds, bool real);
+void cio__report_slow_step(cio_task *t, double seconds, bool real); /* t NULL: a loop callback */
 void cio__describe_wait(const cio_task *t, char *buf, size_t n);
 void cio__trace_begin(const cio_config *cfg);
 void cio__trace_task(const cio_task *t);

@@ -215,7 +215,19 @@ static void run_one(cio__runnable *r)
 {
     cio__loop *L = &cio__L;
     if (r->kind != RUN_TASK) {
+        /* A callback holds the loop just as a task step does: time it the same way. */
+        L->step_charge = 0;
+        int64_t real_start = L->clock_mark;
         cio__handles_run(r);
+        L->clock_mark = coarse_ns();
+        double real = (double)(L->clock_mark - real_start) * 1e-9;
+        double took = L->cfg.virtual_clock ? L->step_charge : real;
+        if (took > L->stats.longest_step) {
+            L->stats.longest_step = took;
+            snprintf(L->stats.longest_step_task, sizeof L->stats.longest_step_task, "(loop callback)");
+        }
+        if (L->cfg.slow_step > 0 && (took >= L->cfg.slow_step || real >= L->cfg.slow_step))
+            cio__report_slow_step(NULL, took >= L->cfg.slow_step ? took : real, took < L->cfg.slow_step);
         return;
     }
     step_begin((cio_task *)r);

@@ -115,12 +115,21 @@ void cio__describe_wait(const cio_task *t, char *buf, size_t n)
 
 static void where(const cio_task *t, char *buf, size_t n)
 {
-    if (t->site.func && strcmp(t->site.func, "(start)") == 0) {
-        snprintf(buf, n, "its start (spawned at %s:%d)", t->spawn_file, t->spawn_line);
-        return;
-    }
     snprintf(buf, n, "%s:%d in %s()", t->site.file ? t->site.file : "?", t->site.line,
              t->site.func ? t->site.func : "?");
+}
+
+/* "since it resumed at f.c:12 in g()", or for a first step "since it started". */
+static void since(const cio_task *t, char *buf, size_t n)
+{
+    if (t->site.func && strcmp(t->site.func, "(start)") == 0) {
+        if (t->spawn_line) snprintf(buf, n, "since it started; it was spawned at %s:%d", t->spawn_file, t->spawn_line);
+        else snprintf(buf, n, "since it started");
+        return;
+    }
+    char at[200];
+    where(t, at, sizeof at);
+    snprintf(buf, n, "since it resumed at %s", at);
 }
 
 void cio__report_deadlock(void)
@@ -161,9 +170,15 @@ void cio__report_pending(cio_task *t)
 void cio__report_slow_step(cio_task *t, double seconds, bool real)
 {
     cio__L.stats.slow_steps++;
-    char at[200];
-    where(t, at, sizeof at);
-    cio__report("cio: slow step: task '%s' ran %.3f s%s without suspending (since it resumed at %s); "
-                "every other task waited that long. Move blocking work to cio_to_thread() or split it "
-                "with cio_yield().", t->name, seconds, real ? " of real time" : "", at);
+    const char *advice = "every other task waited that long. Move blocking work to cio_to_thread() or "
+                         "split it with cio_yield().";
+    if (!t) {
+        cio__report("cio: slow step: a loop callback ran %.3f s%s without returning; %s", seconds,
+                    real ? " of real time" : "", advice);
+        return;
+    }
+    char when[260];
+    since(t, when, sizeof when);
+    cio__report("cio: slow step: task '%s' ran %.3f s%s without suspending (%s); %s", t->name, seconds,
+                real ? " of real time" : "", when, advice);
 }

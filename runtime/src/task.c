@@ -280,6 +280,9 @@ static void claim(cio_task *t, const char *api, cio__site site)
     if (t->detached)
         cio__misuse(site.file, site.line, site.func,
                     "%s(): task '%s' was detached, so nobody may wait for it", api, t->name);
+    if (t == cio__L.main)
+        cio__misuse(site.file, site.line, site.func,
+                    "%s(): the main task is waited for by cio_run() itself; no task may wait for it", api);
     if (t->claimed)
         cio__misuse(site.file, site.line, site.func,
                     "%s(): task '%s' is already being waited for by another call", api, t->name);

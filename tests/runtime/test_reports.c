@@ -350,6 +350,39 @@ static void negative_slow_step_turns_the_warning_off(void **state) {
     assert_int_equal(st.slow_steps, 0);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* A blocking loop callback                                                           */
+/* ---------------------------------------------------------------------------------- */
+
+/* A callback holds the loop exactly as a task step does, so it is reported too. */
+static void blocking_callback(void *arg) {
+    (void)arg;
+    cio_block_for(0.5);
+}
+
+static int schedule_blocking_callback(void *arg) {
+    (void)arg;
+    cio_call_soon(blocking_callback, NULL);
+    return cio_sleep(1.0);
+}
+
+static void a_blocking_loop_callback_is_reported_as_a_slow_step(void **state) {
+    (void)state;
+    char *report = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&report, &len);
+    cio_config cfg = {.virtual_clock = 1, .report_to = mem};
+    assert_int_equal(cio_run(schedule_blocking_callback, NULL, &cfg), 0);
+    fclose(mem);
+    cio_stats st;
+    cio_stats_get(&st);
+    assert_int_equal(st.slow_steps, 1);
+    assert_time_equal(st.longest_step, 0.5);
+    assert_string_equal(st.longest_step_task, "(loop callback)");
+    assert_non_null(strstr(report, "slow step: a loop callback ran 0.500 s"));
+    free(report);
+}
+
 int main(void) {
     ignore_cio_environment();
     const struct CMUnitTest tests[] = {
@@ -359,6 +392,7 @@ int main(void) {
         cmocka_unit_test(slow_step_names_the_task_and_where_it_resumed),
         cmocka_unit_test(slow_step_default_threshold_is_a_tenth_of_a_second),
         cmocka_unit_test(negative_slow_step_turns_the_warning_off),
+        cmocka_unit_test(a_blocking_loop_callback_is_reported_as_a_slow_step),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(captured);
