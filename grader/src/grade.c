@@ -480,6 +480,7 @@ static int grade_exercise(void *arg)
     const char *deps[] = {dep_cio, dep_test, NULL};
 
     built *objs = calloc(ex->nfiles, sizeof *objs);
+    built *plain = NULL; /* plain compiles for the static checks of a sanitized exercise */
     built test = {0}, bin = {0};
     char **shown_src = calloc(ex->nfiles, sizeof *shown_src);
     const char **link = calloc(ex->nfiles + 4, sizeof *link);
@@ -536,7 +537,33 @@ static int grade_exercise(void *arg)
         goto out;
     }
 
-    /* 3. Static checks on each learner object. */
+    /* 3. Static checks on each learner object. A sanitizer adds calls and constructors
+     *    of its own to the code it instruments, so for an exercise built with one the
+     *    checks read a plain compile of the same file instead (same source, no -fsanitize). */
+    const char **checked = calloc(ex->nfiles, sizeof *checked);
+    if (!checked) goto out;
+    int sanitized = uses_sanitizer(ex, NULL);
+    if (sanitized && !(plain = calloc(ex->nfiles, sizeof *plain))) {
+        free(checked);
+        goto out;
+    }
+    for (size_t i = 0; i < ex->nfiles; i++) {
+        checked[i] = objs[i].path;
+        if (!sanitized) continue;
+        const char *pflags[] = {lesson_inc, NULL};
+        char *in_sub = xasprintf("%s/%s", g->sub, ex->files[i]);
+        const char *cwd = access(in_sub, F_OK) == 0 ? g->sub : root;
+        free(in_sub);
+        rc = build_object(&g->b, cwd, ex->files[i], pflags, deps, &plain[i]);
+        if (rc == -ECANCELED) { free(checked); goto out; }
+        if (rc != 0 || !plain[i].ok) {
+            all_tests(er, VERDICT_ERROR, "the grader could not compile the file without the sanitizer for its checks");
+            free(checked);
+            rc = 0;
+            goto out;
+        }
+        checked[i] = plain[i].path;
+    }
     for (size_t i = 0; i < ex->nfiles; i++) {
         size_t k = 0;
         for (size_t o = 0; o < ex->nfiles; o++)
@@ -544,14 +571,16 @@ static int grade_exercise(void *arg)
         others[k++] = test.path;
         others[k] = NULL;
         char *why = NULL;
-        int verdict_rc = check_object(kit, ex, objs[i].path, shown_src[i], ex->files[i], others, &why);
-        if (verdict_rc == -ECANCELED) { free(why); rc = -ECANCELED; goto out; }
+        int verdict_rc = check_object(kit, ex, checked[i], shown_src[i], ex->files[i], others, &why);
+        if (verdict_rc == -ECANCELED) { free(why); free(checked); rc = -ECANCELED; goto out; }
         if (verdict_rc != 0) {
             all_tests(er, verdict_rc == 1 ? VERDICT_FORBIDDEN : VERDICT_ERROR, why ? why : "refused");
             free(why);
+            free(checked);
             goto out;
         }
     }
+    free(checked);
 
     /* 4. Link the learner's objects, the test and the harness with the runtime. */
     size_t nl = 0;
@@ -610,10 +639,11 @@ out:
         if (tr->verdict != VERDICT_PASS) er->done = 0;
     }
     for (size_t i = 0; objs && i < ex->nfiles; i++) built_free(&objs[i]);
+    for (size_t i = 0; plain && i < ex->nfiles; i++) built_free(&plain[i]);
     for (size_t i = 0; shown_src && i < ex->nfiles; i++) free(shown_src[i]);
     built_free(&test);
     built_free(&bin);
-    free(objs); free(shown_src); free(link); free(others); free(cases); free(tasks);
+    free(objs); free(plain); free(shown_src); free(link); free(others); free(cases); free(tasks);
     free(flags); free(lesson_inc); free(dep_cio); free(dep_test);
     if (g->o->progress && rc != -ECANCELED) g->o->progress(g->o->progress_arg, er);
     return rc == -ECANCELED ? rc : 0;
