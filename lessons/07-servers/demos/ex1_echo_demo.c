@@ -12,6 +12,7 @@
  */
 #include <cio.h>
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ enum { CLIENTS = 1000, ROUNDS = 10, SIZE = 1024 };
 struct demo {
     unsigned short port;    /* where the server listens */
     double         seconds; /* serve mode: how long to serve */
-    int            serve;   /* 1: serve mode */
+    int            serve;   /* 1: serve mode; -1: the server is already gone */
     int            good;    /* clients whose every echo came back right */
     int            connected; /* clients connected right now */
     int            most_connected; /* the most connected at once */
@@ -117,7 +118,11 @@ static int demo_main(void *arg)
     struct demo *d = arg;
     struct server_run s = {listen_on(&d->port), cio_event_new(), 12345};
     cio_task *server = cio_spawn(server_main, &s);
-    if (d->serve) {
+    cio_sleep(0.01);
+    if (cio_task_done(server)) {
+        printf("echo_serve returned %d at once; it should serve until stop is set\n", s.rc);
+        d->serve = -1;
+    } else if (d->serve) {
         printf("echoing on 127.0.0.1:%u for %.0f s: try nc 127.0.0.1 %u\n", d->port,
                d->seconds, d->port);
         fflush(stdout);
@@ -130,7 +135,11 @@ static int demo_main(void *arg)
         double start = cio_now();
         for (int i = 0; i < CLIENTS; i++)
             t[i] = cio_spawn(client, d);
+        cio_scope patience; /* a server that serves one client at a time would take minutes */
+        cio_scope_open_after(&patience, 10.0, 0);
         cio_gather(t, CLIENTS);
+        if (cio_scope_close(&patience))
+            printf("gave up after 10 s: %d clients were served in that time.\n", d->good);
         free(t);
         double took = cio_now() - start;
         cio_stats st;
@@ -142,8 +151,10 @@ static int demo_main(void *arg)
                (unsigned long long)st.tasks_spawned, rss_before, rss_kib("VmHWM:"));
     }
     cio_event_set(s.stop);
-    cio_await(server);
-    printf("echo_serve returned %d\n", s.rc);
+    if (cio_wait_for(server, 5.0) == -ETIMEDOUT)
+        printf("echo_serve did not return within 5 s of stop being set\n");
+    else
+        printf("echo_serve returned %d\n", s.rc);
     cio_event_free(s.stop);
     close(s.fd);
     return 0;
@@ -151,6 +162,7 @@ static int demo_main(void *arg)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it happens, even into a pipe */
     struct demo d = {0};
     if (argc > 1 && strcmp(argv[1], "serve") == 0) {
         d.serve = 1;

@@ -12,6 +12,7 @@
  */
 #include <cio.h>
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,10 @@ static int demo_main(void *arg)
     struct demo *d = arg;
     struct server_run s = {listen_on(&d->port), cio_event_new(), 12345};
     cio_task *server = cio_spawn(server_main, &s);
-    if (d->serve) {
+    cio_sleep(0.01);
+    if (cio_task_done(server)) {
+        printf("chat_serve returned %d at once; it should serve until stop is set\n", s.rc);
+    } else if (d->serve) {
         printf("chat on 127.0.0.1:%u for %.0f s: try nc 127.0.0.1 %u in two terminals\n",
                d->port, d->seconds, d->port);
         fflush(stdout);
@@ -143,17 +147,20 @@ static int demo_main(void *arg)
         printf("carol finally reads: %d lines, then %s\n", c->lines,
                c->ended_at ? "the end of her connection: the server disconnected her"
                            : "nothing more: she is still connected");
-        cio_event_set(s.stop);
-        cio_await(carol_ears);
-        cio_await(bob_ears);
-        cio_await(alice_ears);
+        cio_event_set(s.stop); /* the server should now end every connection */
+        cio_task *ears[3] = {carol_ears, bob_ears, alice_ears};
+        for (int i = 0; i < 3; i++)
+            if (cio_wait_for(ears[i], 5.0) == -ETIMEDOUT)
+                printf("a connection was still open 5 s after stop was set\n");
         close(alice.fd);
         close(bob.fd);
         close(carol.fd);
     }
     cio_event_set(s.stop);
-    cio_await(server);
-    printf("chat_serve returned %d\n", s.rc);
+    if (cio_wait_for(server, 5.0) == -ETIMEDOUT)
+        printf("chat_serve did not return within 5 s of stop being set\n");
+    else
+        printf("chat_serve returned %d\n", s.rc);
     cio_event_free(s.stop);
     close(s.fd);
     return 0;
@@ -161,6 +168,7 @@ static int demo_main(void *arg)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it happens, even into a pipe */
     struct demo d = {0};
     if (argc > 1 && strcmp(argv[1], "serve") == 0) {
         d.serve = 1;

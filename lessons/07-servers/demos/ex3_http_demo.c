@@ -123,7 +123,10 @@ static int demo_main(void *arg)
     struct demo *d = arg;
     struct server_run s = {listen_on(&d->port), cio_event_new(), 12345};
     cio_task *server = cio_spawn(server_main, &s);
-    if (d->serve) {
+    cio_sleep(0.01);
+    if (cio_task_done(server)) {
+        printf("http_serve returned %d at once; it should serve until stop is set\n", s.rc);
+    } else if (d->serve) {
         printf("serving http://127.0.0.1:%u/ for %.0f s\n", d->port, d->seconds);
         fflush(stdout);
         cio_sleep(d->seconds);
@@ -142,7 +145,11 @@ static int demo_main(void *arg)
         double start = cio_now();
         for (int i = 0; i < CLIENTS; i++)
             t[i] = cio_spawn(hammer, &d->port);
+        cio_scope patience;
+        cio_scope_open_after(&patience, 20.0, 0);
         cio_gather(t, CLIENTS);
+        if (cio_scope_close(&patience))
+            printf("\n--- load: gave up after 20 s (responses stopped coming)\n");
         double took = cio_now() - start;
         printf("\n--- load: %d keep-alive clients x 200 requests = %d requests in %.3f s: "
                "%.0f requests/s,\n    clients and server sharing one thread; that rate for a "
@@ -151,8 +158,10 @@ static int demo_main(void *arg)
                CLIENTS * 200 / took * 86400 / 1e9);
     }
     cio_event_set(s.stop);
-    cio_await(server);
-    printf("http_serve returned %d\n", s.rc);
+    if (cio_wait_for(server, 5.0) == -ETIMEDOUT)
+        printf("http_serve did not return within 5 s of stop being set\n");
+    else
+        printf("http_serve returned %d\n", s.rc);
     cio_event_free(s.stop);
     close(s.fd);
     return 0;
@@ -160,6 +169,7 @@ static int demo_main(void *arg)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it happens, even into a pipe */
     struct demo d = {0, 60, 0};
     if (argc > 1 && strcmp(argv[1], "serve") == 0) {
         d.serve = 1;
