@@ -727,6 +727,32 @@ plot %s
 """ % (title, ylabel, "1" if log_y else "0", "set logscale y" if log_y else "", cols))
 
 
+def chart_one_bar_each(out, name, title, ylabel, items, log_y=False):
+    """One labelled bar per contender: items [(label, value, colour key)]."""
+    items = [(l, v, c) for l, v, c in items if v]
+    if not items:
+        return
+    dat = os.path.join(out, "gnuplot", name + ".dat")
+    with open(dat, "w") as f:
+        for label, v, key in items:
+            colour = COLORS.get(key, COLORS.get(key.split("-")[0], "#444444"))
+            f.write('"%s" %g %d "%s"\n' % (label, v, int(colour[1:], 16),
+                                            fmt_time(v) if log_y else "{:,.0f}".format(v)))
+    gnuplot(out, name, """set title "%s"
+set ylabel "%s"
+set style fill solid 0.85 border -1
+set boxwidth 0.7
+set grid ytics
+set xtics rotate by -25 noenhanced
+set key off
+set xrange [-0.6:%g]
+set yrange [%s:*]
+%s
+plot "%s" using 0:2:3:xtic(1) with boxes lc rgb variable, \\
+     "" using 0:2:4 with labels offset 0,0.8 font ",11" noenhanced
+""" % (title, ylabel, len(items) - 0.4, "1" if log_y else "0", "set logscale y" if log_y else "", dat))
+
+
 def charts(res, cfg, out):
     sc, ns = res["scenarios"], cfg["ns"]
     shutil.rmtree(os.path.join(out, "gnuplot"), ignore_errors=True)  # no stale lines from older runs
@@ -761,15 +787,23 @@ def charts(res, cfg, out):
                    'set arrow from graph 0, first 5 to graph 1, first 5 nohead dt 2 lc rgb "#d62728"\n'
                    'set label "cio goal: 5 KiB" at graph 0.02, first 6 tc rgb "#d62728"\n' + labels, yfmt="%g")
     if "switch" in sc:
-        chart_bars(out, "switch", "Context switch: two tasks hand control back and forth", "time per switch (ns, log)",
-                   {"switch": {w: c.get("median") for w, c in sc["switch"].items() if c.get("median")}}, log_y=True)
+        sw = sc["switch"]
+        items = [("cio", sw["cio"].get("median"), "cio"),
+                 ("bare switch, via a scheduler", sw.get("floor", {}).get("median"), "floor"),
+                 ("bare switch, direct", sw.get("floor", {}).get("direct"), "floor"),
+                 ("asyncio sleep(0)", sw.get("asyncio", {}).get("median"), "asyncio")]
+        items += [(w.replace("threads-", "threads: ").replace("-1cpu", ", one CPU"), c.get("median"), w)
+                  for w, c in sw.items() if w.startswith("threads")]
+        chart_one_bar_each(out, "switch", "Context switch: two tasks hand control back and forth",
+                           "time per switch (ns, log scale)", items, log_y=True)
     if sc.get("echo"):
         chart_bars(out, "echo", "Echo of 64-byte messages, server on one core", "requests per second",
                    {"C=%s connections" % conns: {w: c.get("median") for w, c in row.items()}
                     for conns, row in sc["echo"].items()})
     if sc.get("http"):
-        chart_bars(out, "http", "HTTP hello-world with keep-alive (wrk, 100 connections), server on one core",
-                   "requests per second", {"HTTP": {w: c.get("median") for w, c in sc["http"].items()}})
+        chart_one_bar_each(out, "http", "HTTP hello-world with keep-alive (wrk, 100 connections), server on one core",
+                           "requests per second",
+                           [(w + (", 1 worker" if w == "nginx" else ""), c.get("median"), w) for w, c in sc["http"].items()])
 
 
 # ---- main ----------------------------------------------------------------------------
