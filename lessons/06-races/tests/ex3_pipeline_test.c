@@ -105,12 +105,16 @@ static void run_pipeline(struct work *w, size_t producers, size_t consumers, siz
     struct call c = {{producers, consumers, capacity, produce, consume, w}, 99};
     int rc = cio_test_run(call_main, &c);
     cio_expect(rc != -EDEADLK,
-               "the run deadlocked (seed %llu): tasks still waited and nothing could wake them. "
-               "The runtime's report above says who waits for what. A consumer waiting in "
-               "cio_queue_get for an item that will never come needs the queue closed.",
+               "the run deadlocked (seed %llu): tasks still waited and nothing could wake them; "
+               "the runtime's report says who waits for what. A consumer waiting in "
+               "cio_queue_get for items that will never come needs the queue closed once the "
+               "producers are done; a producer waiting in cio_queue_put needs a consumer left "
+               "to take (did the consumers stop early, when the queue looked empty?)",
                (unsigned long long)cio_test_seed());
     cio_expect(rc == 0, "the run ended with %d (%s), expected 0", rc, strerror(-rc));
-    cio_expect(c.rc == 0, "pipeline_run returned %d (%s), expected 0", c.rc, strerror(-c.rc));
+    cio_expect(c.rc == 0, "pipeline_run returned %d (%s), expected 0%s", c.rc, strerror(-c.rc),
+               c.rc == -EPIPE ? ". -EPIPE comes from putting into a closed queue: was it closed "
+                                "before every producer had finished?" : "");
     cio_expect(w->bad_item == 0, "consume was handed %u pointer(s) that are no item",
                w->bad_item);
     size_t lost = 0, twice = 0, first_lost = 0, first_twice = 0;

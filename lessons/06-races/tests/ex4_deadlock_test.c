@@ -134,8 +134,9 @@ static void run_world(struct world *w)
     int rc = cio_test_run(world_main, w);
     cio_expect(rc != -EDEADLK,
                "cio_run returned -EDEADLK under seed %llu: the transfers deadlocked. The "
-               "runtime's report above shows each waiting task, the lock it waits for, and "
-               "the task that holds that lock: follow the arrows until they close a circle.",
+               "runtime's deadlock report (in the output) shows each waiting task, the lock it "
+               "waits for, and the task that holds that lock: follow them from task to task "
+               "until you are back where you started.",
                (unsigned long long)cio_test_seed());
     cio_expect(rc == 0, "the run ended with %d (%s), expected 0", rc, strerror(-rc));
     cio_expect(w->audit.overlaps == 0,
