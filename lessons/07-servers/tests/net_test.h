@@ -183,6 +183,23 @@ static NET_UNUSED ssize_t net_read_line(struct net_lines *l, char *out, size_t c
     }
 }
 
+/* Exactly @p n bytes into @p out, taking what is buffered first.
+   @return n, fewer at end of file, or -errno. */
+static NET_UNUSED ssize_t net_read_bytes(struct net_lines *l, char *out, size_t n)
+{
+    size_t got = l->len < n ? l->len : n;
+    memcpy(out, l->buf, got);
+    memmove(l->buf, l->buf + got, l->len - got);
+    l->len -= got;
+    if (got < n) {
+        ssize_t r = net_read_exact(l->fd, out + got, n - got);
+        if (r < 0)
+            return r;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
 /* ---- Running a test ------------------------------------------------------------------ */
 
 /* cio_test_run() on the real clock, with slow steps reported from 0.5 s (a thousand
@@ -283,7 +300,8 @@ static NET_UNUSED void net_expect_clean_stop(int stop_rc, int serve_rc, const ch
 {
     cio_expect(stop_rc != -ETIMEDOUT,
                "%s did not return within 5 s of stop being set: once the stop event is "
-               "set, stop accepting, close the connections, wait for your tasks and return 0",
+               "set, stop accepting (a task waiting in cio_accept waits for a client, not for "
+               "the event: cancel it), close the connections, wait for your tasks and return 0",
                fn);
     cio_expect(serve_rc == 0, "%s returned %d (%s) after stop; expected 0", fn, serve_rc,
                strerror(serve_rc < 0 ? -serve_rc : serve_rc));
