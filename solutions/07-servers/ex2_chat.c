@@ -37,7 +37,7 @@ struct client {
     cio_queue     *outbox;    /* lines to write, owned by the session; the writer drains it */
     struct room   *room;      /* where it is listed */
     struct client *prev;      /* neighbours in the room's list; changed by join and leave */
-    struct client *next;
+    struct client *next;      /* (the other neighbour) */
     int            kicked;    /* set once its outbox overflowed: it is being disconnected */
 };
 

@@ -50,7 +50,7 @@ struct tally {
     const unsigned char *data;   /* the bytes to count; read-only, shared by every job */
     size_t               len;    /* how many bytes */
     size_t               chunks; /* split data into this many pieces, one job each */
-    void               (*scan)(const unsigned char *p, size_t n, unsigned long counts[256]);
+    void               (*scan)(const unsigned char *p, size_t n, unsigned long counts[256]); /* the test's */
     unsigned long        counts[256]; /* the result */
 };
 

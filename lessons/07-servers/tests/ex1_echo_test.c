@@ -256,7 +256,7 @@ struct pair_run {
     struct pair       pair;   /* the two clients */
     struct net_server server; /* the learner's server */
     int               stop_rc;/* net_server_stop's result */
-    int               listen_fd;
+    int               listen_fd; /* the server's socket, made by the test */
 };
 
 static int pair_main(void *arg)

@@ -411,7 +411,7 @@ enum { CROWD = 200, CROWD_REQUESTS = 5 };
 
 struct visitor {
     struct web      *w;  /* for problems */
-    unsigned short   port;
+    unsigned short   port; /* the server's port */
     int              done; /* requests answered */
 };
 
