@@ -32,6 +32,8 @@
 #define FILE_SIZE_LIMIT   (16u << 20)          /* RLIMIT_FSIZE of a test: 16 MiB */
 #define ADDRESS_SPACE     (4ull << 30)         /* RLIMIT_AS of a test: 4 GiB (stacks are reserved lazily) */
 #define OPEN_FILES        512                  /* RLIMIT_NOFILE of a test */
+#define NET_OPEN_FILES    4096                 /* ... of a networked one: a server and its clients
+                                                  hold two descriptors per connection */
 #define MESSAGE_LINES     20                   /* lines of compiler or runtime text in a message */
 
 /* ---------------------------------------------------------------------------------- */
@@ -610,7 +612,7 @@ static int grade_exercise(void *arg)
         .file_size = FILE_SIZE_LIMIT,
         /* per uid (layer 1) or per user namespace (layer 2); layer 3 shares the learner's count */
         .nproc = sandbox_probe() != SANDBOX_PLAIN ? (rlim_t)(128 + 4 * sysconf(_SC_NPROCESSORS_ONLN)) : 4096,
-        .nofile = OPEN_FILES,
+        .nofile = ex->network ? NET_OPEN_FILES : OPEN_FILES,
     };
     size_t nt = 0;
     for (size_t k = 0; k < ex->ntests; k++) {
@@ -864,7 +866,7 @@ int grade_demo(const course *c, const exercise *ex, const grade_opts *o, int ech
     char **hide = hide_list(c, cache, o);
     sandbox_policy policy = {.hide = (const char *const *)hide, .network = ex->network, .cpu_seconds = DEMO_TIMEOUT,
                              .address_space = uses_sanitizer(ex, NULL) ? 0 : ADDRESS_SPACE,
-                             .file_size = FILE_SIZE_LIMIT, .nproc = 4096, .nofile = OPEN_FILES,
+                             .file_size = FILE_SIZE_LIMIT, .nproc = 4096, .nofile = ex->network ? NET_OPEN_FILES : OPEN_FILES,
                              .allow_ptrace = uses_sanitizer(ex, "address")};
     char **env = test_env(0, 0);
     char *argv[] = {bin.path, NULL};

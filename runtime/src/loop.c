@@ -20,8 +20,10 @@
 cio__loop cio__L;
 
 /* Real seconds the virtual clock waits for pending I/O, then for executor jobs, before
- * it jumps anyway (so that timeouts still fire when a peer or a job never answers). */
-#define IDLE_IO   0.02
+ * it jumps anyway (so that timeouts still fire when a peer or a job never answers).
+ * Longer than TCP's 40 ms delayed acknowledgement: a small write held back by Nagle's
+ * algorithm is still on its way, and must not be overtaken by a virtual deadline. */
+#define IDLE_IO   0.1
 #define IDLE_JOBS 1.0
 
 /* ---------------------------------------------------------------------------------- */
