@@ -343,29 +343,54 @@ def nginx_server(scratch):
             p.wait()
 
 
+def interleaved(cfg, starts, rounds, measure):
+    """Start every server, then run each round's load against each server in turn.
+
+    A burst of other work on a shared machine then hits every contender alike, instead of
+    all the repetitions of one. rounds: labels (e.g. connection counts), each run
+    `server_reps` times. Returns {label: {who: [records]}}, the servers' info, and errors.
+    """
+    recs = {r: {who: [] for who in starts} for r in rounds}
+    infos, errors = {}, {}
+    with contextlib.ExitStack() as stack:
+        for who, start in starts.items():
+            try:
+                infos[who] = stack.enter_context(start())
+            except (RuntimeError, OSError) as e:
+                errors[who] = str(e)
+        for r in rounds:
+            for rep in range(cfg["server_reps"]):
+                for who, info in infos.items():
+                    log("  %s, %s, run %d" % (who, r, rep + 1))
+                    recs[r][who].append(measure(r, who, info))
+    return recs, infos, errors
+
+
+def server_cell(recs, info, **extra):
+    return cell(recs, "rps", server_cpu=median(recs, "server_cpu"),
+                server_us_per_req=median(recs, "server_us_per_req"), p99_us=median(recs, "p99_us"),
+                peak_rss_kib=info.get("peak_rss_kib"), impl=info.get("impl"), **extra)
+
+
 def scenario_echo(cfg, B, scratch):
-    servers = {"cio": [B("echo_cio")], "libev": [B("echo_libev")],
-               "threads": [B("echo_threads")], "asyncio": PY + ["echo-server"]}
+    starts = {"cio": lambda: server([B("echo_cio")], scratch), "libev": lambda: server([B("echo_libev")], scratch),
+              "threads": lambda: server([B("echo_threads")], scratch),
+              "asyncio": lambda: server(PY + ["echo-server"], scratch)}
+
+    def measure(conns, who, info):
+        r = run_json([B("echo_client"), str(info["port"]), str(conns), str(cfg["echo_s"]),
+                      str(cfg["echo_warm"]), str(info["pid"])], timeout=60, cpus=CLIENT_CPU)
+        r["status"] = 0 if r.get("rps") and r.get("connected") == conns else r.get("status", "failed")
+        if r.get("rps") and r.get("server_cpu", -1) >= 0:
+            r["server_us_per_req"] = r["server_cpu"] / r["rps"] * 1e6
+        return r
+
+    recs, infos, errors = interleaved(cfg, starts, cfg["conns"], measure)
     out = {}
     for conns in cfg["conns"]:
-        out[str(conns)] = row = {}
-        for who, cmd in servers.items():
-            log("  echo %s C=%d" % (who, conns))
-            try:
-                with server(cmd, scratch) as info:
-                    recs = [run_json([B("echo_client"), str(info["port"]), str(conns), str(cfg["echo_s"]),
-                                      str(cfg["echo_warm"]), str(info["pid"])], timeout=60,
-                                     cpus=CLIENT_CPU) for _ in range(cfg["server_reps"])]
-                for r in recs:
-                    r["status"] = 0 if r.get("rps") and r.get("connected") == conns else r.get("status", "failed")
-                    if r.get("rps") and r.get("server_cpu", -1) >= 0:
-                        r["server_us_per_req"] = r["server_cpu"] / r["rps"] * 1e6
-                row[who] = cell(recs, "rps", server_cpu=median(recs, "server_cpu"),
-                                server_us_per_req=median(recs, "server_us_per_req"),
-                                client_cpu=median(recs, "client_cpu"), p99_us=median(recs, "p99_us"),
-                                peak_rss_kib=info.get("peak_rss_kib"), impl=info.get("impl"))
-            except RuntimeError as e:
-                row[who] = {"median": None, "error": str(e), "reps": 0}
+        out[str(conns)] = {who: server_cell(recs[conns][who], infos[who], client_cpu=median(
+            recs[conns][who], "client_cpu")) if who in infos else {"median": None, "error": errors[who], "reps": 0}
+            for who in starts}
     return out
 
 
@@ -398,23 +423,19 @@ def run_wrk(port, pid, secs, conns=100):
 
 
 def scenario_http(cfg, B, scratch):
-    out = {}
-    contenders = {"cio": lambda: server([B("http_cio")], scratch), "nginx": lambda: nginx_server(scratch),
-                  "asyncio": lambda: server(PY + ["http-server"], scratch)}
-    for who, start in contenders.items():
-        log("  http %s" % who)
-        try:
-            with start() as info:
-                if cfg["wrk_warm"]:
-                    run_wrk(info["port"], info["pid"], 1)
-                recs = [run_wrk(info["port"], info["pid"], cfg["wrk_s"]) for _ in range(cfg["server_reps"])]
-            out[who] = cell(recs, "rps", server_cpu=median(recs, "server_cpu"),
-                            server_us_per_req=median(recs, "server_us_per_req"),
-                            p99_us=median(recs, "p99_us"), peak_rss_kib=info.get("peak_rss_kib"),
-                            impl=info.get("impl"))
-        except (RuntimeError, subprocess.TimeoutExpired) as e:
-            out[who] = {"median": None, "error": str(e), "reps": 0}
-    return out
+    starts = {"cio": lambda: server([B("http_cio")], scratch), "nginx": lambda: nginx_server(scratch),
+              "asyncio": lambda: server(PY + ["http-server"], scratch)}
+    warmed = set()
+
+    def measure(_, who, info):
+        if cfg["wrk_warm"] and who not in warmed:  # first contact: caches, lazy allocations
+            run_wrk(info["port"], info["pid"], 1)
+            warmed.add(who)
+        return run_wrk(info["port"], info["pid"], cfg["wrk_s"])
+
+    recs, infos, errors = interleaved(cfg, starts, [100], measure)
+    return {who: server_cell(recs[100][who], infos[who]) if who in infos
+            else {"median": None, "error": errors[who], "reps": 0} for who in starts}
 
 
 # ---- the machine ---------------------------------------------------------------------
