@@ -1,8 +1,8 @@
 /*
- * cio_echo_serve.c — bench/'s own cio echo server, used until (and unless) the 07-servers
- * solution's echo_serve exists: one task per connection in a task group, an accepting
- * task, and the stop event cancelling the whole group. The straightforward way to write
- * it with cio, with no tuning, so that the benchmark measures the runtime.
+ * cio_echo_serve.c — bench/'s own cio echo server, linked when the 07-servers solution's
+ * echo_serve is not there (a student release ships without solutions): one task per
+ * connection in a task group, an accepting task, and the stop event cancelling the whole
+ * group. The straightforward way to write it with cio, so the benchmark measures the runtime.
  */
 #include <cio.h>
 

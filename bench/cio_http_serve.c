@@ -1,8 +1,9 @@
 /*
- * cio_http_serve.c — bench/'s own cio HTTP/1.1 hello-world server, used until (and unless)
- * the 07-servers solution's http_serve exists: keep-alive, pipelining-safe (every complete
- * request in the buffer gets its answer), one task per connection in a task group.
- * Like nginx's `return 200 "Hello, world!\n";` it ignores the method and the path.
+ * cio_http_serve.c — bench/'s own cio HTTP/1.1 hello-world server, linked when the
+ * 07-servers solution's http_serve is not there (a student release ships without
+ * solutions): keep-alive, pipelining-safe (every complete request in the buffer gets its
+ * answer), one task per connection in a task group. Like nginx's `return 200` it ignores
+ * the method and the path.
  */
 #define _GNU_SOURCE /* memmem */
 #include <cio.h>

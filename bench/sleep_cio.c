@@ -42,8 +42,7 @@ static int bench_main(void *arg) {
 
 int main(int argc, char **argv) {
     struct job j = {.n = bench_arg(argc, argv, 1, 100000)};
-    cio_config cfg = {.slow_step = -1, .stack_size = (size_t)bench_arg(argc, argv, 2, 0)};
-    if (argc <= 2) cfg.stack_size = 0;
+    cio_config cfg = {.slow_step = -1, .stack_size = (size_t)bench_arg(argc, argv, 2, 0)}; /* 0: default */
     int rc = cio_run(bench_main, &j, &cfg);
     double per_task = (double)(j.rss1 - j.rss0) / (double)j.n;
     bench_emit(json_pack("{s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:i}", "scenario",
