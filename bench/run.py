@@ -37,11 +37,11 @@ MODES = {
                  py_rt_m=5_000, iters=400_000_000, py_iters=2_000_000, chunks=8, split_reps=3,
                  server_reps=5, echo_s=1.5, echo_warm=0.3, conns=[100, 1000], wrk_s=2, wrk_warm=True,
                  sleep_reps=5, sleep_must=("cio", "threads")),
-    "quick": dict(reps=3, budget_s=2, skip_s=3, total_s=50, ns=[1_000, 10_000, 100_000],
+    "quick": dict(reps=3, budget_s=1.5, skip_s=2.5, total_s=40, ns=[1_000, 10_000, 100_000],
                   floor_pages=4_000, serial_n=20_000, thread_serial_n=500, switch_m=500_000,
                   thread_switch_m=5_000, py_switch_m=10_000, floor_switch_m=2_000_000, rt_m=5_000,
                   py_rt_m=1_000, iters=50_000_000, py_iters=250_000, chunks=8, split_reps=1,
-                  server_reps=1, echo_s=0.7, echo_warm=0.2, conns=[100, 1000], wrk_s=1, wrk_warm=False,
+                  server_reps=1, echo_s=0.5, echo_warm=0.2, conns=[100, 1000], wrk_s=1, wrk_warm=False,
                   sleep_reps=1, sleep_must=()),
 }
 T_START = time.monotonic()
