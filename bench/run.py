@@ -509,14 +509,14 @@ def why_missing(c):
 
 def print_series(title, rows, value, ns, legend):
     print("\n== %s ==\n   %s" % (title, legend))
-    print("   %-10s" % "" + "".join("%-28s" % ("N=" + fmt_n(n)) for n in ns))
+    print("   %-10s" % "" + "".join("%-34s" % ("N=" + fmt_n(n)) for n in ns))
     for who, row in rows.items():
         cells = []
         for n in ns:
             c = row.get(str(n), {})
             v = value(c, rows.get("cio", {}).get(str(n), {}))
-            cells.append(v if v else why_missing(c))
-        print("   %-10s" % who + "".join("%-28s" % x for x in cells[:-1]) + cells[-1])
+            cells.append(v if v else why_missing(c).replace("time: one run would take", "time: a run takes"))
+        print("   %-10s" % who + "".join("%-34s" % x for x in cells[:-1]) + cells[-1])
 
 
 def print_table(res, cfg):
@@ -565,10 +565,11 @@ def print_table(res, cfg):
             if c.get("median") is None and c.get("rss_kib_per_task") is None:
                 return None
             if c.get("stopped"):
-                return "RSS %.1f KiB; %s" % (c["rss_kib_per_task"], c["stopped"])
+                m = re.search(r"at (\d+) threads by (\S+)", c["stopped"])
+                return "stop at %s: %s" % ("{:,}".format(int(m.group(1))), m.group(2)) if m else c["stopped"]
             k = (c.get("kernel_stack_kib_per_task") or 0) + (c.get("page_tables_kib_per_task") or 0)
             return "+%s, %.2f KiB%s" % (fmt_time(c["median"] * 1e9), c["rss_kib_per_task"],
-                                        " +%.0f kernel" % k if k else "")
+                                        " (+%.0f kernel)" % k if k else "")
         print_series("3. N tasks each sleep 1 s at once: wall time above 1 s, peak RSS per task",
                      sl, v, ns, "RSS: VmHWM above the process's baseline; threads also cost kernel stacks (not in RSS)")
     ex = res["scenarios"].get("executor")
@@ -780,6 +781,23 @@ plot "%s" using 0:2:3:xtic(1) with boxes lc rgb variable, \\
 """ % (title, ylabel, len(items) - 0.4, "1" if log_y else "0", "set logscale y" if log_y else "", dat))
 
 
+def where_it_stops(row, ns, y):
+    """A gnuplot label at the first N where threads stopped or were skipped, saying why."""
+    for n in ns:
+        c = row.get(str(n), {})
+        m = re.search(r"at (\d+) threads by (\S+)", c.get("stopped", ""))
+        t = re.search(r"~(\d+) s", c.get("skipped", ""))
+        if m:
+            text = "threads stop at %s:\\n%s" % ("{:,}".format(int(m.group(1))), m.group(2))
+        elif t:
+            text = "threads: ~%s s a run,\\nnot run" % t.group(1)
+        else:
+            continue
+        return ('set label "%s" at first %d, first %g right offset -1,0 font ",11" noenhanced\n'
+                % (text, n, y(c)))
+    return ""
+
+
 def charts(res, cfg, out):
     sc, ns = res["scenarios"], cfg["ns"]
     shutil.rmtree(os.path.join(out, "gnuplot"), ignore_errors=True)  # no stale lines from older runs
@@ -788,21 +806,20 @@ def charts(res, cfg, out):
         with contextlib.suppress(OSError):
             os.remove(os.path.join(out, name + ".svg"))
     if "spawn" in sc:
+        threads = sc["spawn"]["gather"].get("threads", {})
+        last = next((c["median"] for c in reversed(list(threads.values())) if c.get("median")), 1e5)
         chart_vs_n(out, "spawn", "Spawn + await N empty tasks", "time per task (ns)", sc["spawn"]["gather"],
                    lambda c: c.get("median"), ns,
                    'set arrow from graph 0, first 200 to graph 1, first 200 nohead dt 2 lc rgb "#d62728"\n'
-                   'set label "cio goal: 200 ns" at graph 0.02, first 260 tc rgb "#d62728"')
+                   'set label "cio goal: 200 ns" at graph 0.02, first 260 tc rgb "#d62728"\n'
+                   + where_it_stops(threads, ns, lambda c: last))
     if "sleep" in sc:
+        threads = sc["sleep"].get("threads", {})
+        last = next((c["median"] for c in reversed(list(threads.values())) if c.get("median")), 1)
         chart_vs_n(out, "sleep_time", "N tasks each sleeping 1 s at once: time above 1 s",
-                   "wall time above 1 s (s)", sc["sleep"], lambda c: c.get("median"), ns, yfmt="%g")
-        labels = ""
-        for n in ns:  # say where threads stopped, at the N where they did
-            c = sc["sleep"].get("threads", {}).get(str(n), {})
-            m = re.search(r"at (\d+) threads by (\S+)", c.get("stopped", ""))
-            if m:
-                labels += ('set label "threads stop at %s:\\n%s" at first %d, first %g right offset -1,0 '
-                           'font ",11" noenhanced\n' % ("{:,}".format(int(m.group(1))), m.group(2), n,
-                                                         c.get("rss_kib_per_task") or 10))
+                   "wall time above 1 s (s)", sc["sleep"], lambda c: c.get("median"), ns,
+                   where_it_stops(threads, ns, lambda c: last * 5), yfmt="%g")  # above the lines
+        labels = where_it_stops(sc["sleep"].get("threads", {}), ns, lambda c: c.get("rss_kib_per_task") or 10)
         rows = dict(sc["sleep"])
         if "threads" in rows:  # what RSS does not show: each thread's kernel stack and page tables
             rows["threads + kernel"] = {
