@@ -1,10 +1,8 @@
-# bench/module.mk — `make bench` and `make bench-quick`: the seed's claims, measured.
-#
-# Builds every C contender into $(BUILD)/bench/bin/ and runs bench/run.py, which writes
-# $(BUILD)/bench/results.json and the SVG charts. The cio servers link the 07-servers
-# solutions (echo_serve, http_serve) when they exist, else bench/'s own versions.
-# Neither target is part of `make test`. BENCH_ARGS passes options to the driver, e.g.
-# `make bench BENCH_ARGS="--only sleep,switch"` (see `python3 bench/run.py --help`).
+# bench/module.mk — `make bench` and `make bench-quick` (not part of `make test`): the
+# seed's claims, measured. Builds the C contenders into $(BUILD)/bench/bin/ and runs
+# bench/run.py, which writes $(BUILD)/bench/results.json and the SVG charts. The cio
+# servers link the 07-servers solutions when they exist, else bench/'s own versions.
+# BENCH_ARGS passes options to the driver: `make bench BENCH_ARGS=--only=sleep,switch`.
 
 BENCH_BIN   := $(BUILD)/bench/bin
 BENCH_OBJ   := $(BUILD)/obj/bench

@@ -26,6 +26,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PY = [sys.executable, os.path.join(HERE, "contenders.py")]
 NCPU = os.cpu_count() or 1
 SERVER_CPU, CLIENT_CPU = {0}, ({1} if NCPU > 1 else {0})  # one core each, same for all
+# The contenders' environment, without cio's overrides: CIO_VIRTUAL_CLOCK=1 would measure
+# virtual time and CIO_THREADS would change the executor pool under the measurement.
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("CIO_")}
 
 # What each mode measures. Budgets bound the repetitions of one measurement (at least one
 # run, at most `reps`) and skip a larger N whose one run is predicted to exceed `skip_s`,
@@ -63,7 +66,7 @@ def run_json(cmd, timeout=180, cpus=None):
     t0 = time.monotonic()
     pre = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=pre)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=pre, env=ENV)
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "error": "no result within %d s" % timeout,
                 "run_s": time.monotonic() - t0}
@@ -287,7 +290,7 @@ def server(cmd, scratch):
     """Start a server announcing {"port": N}; yield (port, pid); stop it by closing stdin."""
     err = open(os.path.join(scratch, "server-stderr.log"), "a")
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
-                         preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPU))
+                         env=ENV, preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CPU))
     info = {"pid": p.pid}
     try:
         ready, _, _ = select.select([p.stdout], [], [], 10)
