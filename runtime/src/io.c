@@ -34,19 +34,22 @@ typedef struct fd_watch {
  * iteration: then it is READY, not PARKED, and only the watch is ended here — once. */
 static void on_ready(int fd, int revents, void *arg)
 {
-    (void)revents;
     fd_watch *w = arg;
     cio__backend_fd_stop(fd, w->events);
     cio__L.io_waiting--;
     w->fired = true;
+    (void)revents;
     if (w->task->state == TASK_PARKED) cio__wake(w->task, 0);
 }
 
-int cio__wait_fd(int fd, int events, cio__site site)
+/* Wait until @p fd is ready. @p known_open: the caller's system call on it just now
+ * proved it open, so the check (one fcntl, a system call on every wait) is skipped; libev
+ * must never be given a descriptor that is not open: it stops the program. */
+static int wait_ready(int fd, int events, cio__site site, bool known_open)
 {
     int rc = cio__cancel_point(site);
     if (rc) return rc;
-    if (fd < 0 || fcntl(fd, F_GETFD) < 0) return -EBADF;
+    if (fd < 0 || (!known_open && fcntl(fd, F_GETFD) < 0)) return -EBADF;
     bool reading = events & CIO__READABLE;
     fd_watch w = {cio__L.current, events, false};
     rc = cio__backend_fd_start(fd, events, on_ready, &w);
@@ -63,6 +66,8 @@ int cio__wait_fd(int fd, int events, cio__site site)
     }
     return rc;
 }
+
+int cio__wait_fd(int fd, int events, cio__site site) { return wait_ready(fd, events, site, false); }
 
 static int set_nonblocking(int fd)
 {
@@ -96,7 +101,7 @@ ssize_t cio__read(int fd, void *buf, size_t n, const char *file, int line, const
         if (r >= 0) return r;
         if (errno == EINTR) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-        if ((rc = cio__wait_fd(fd, CIO__READABLE, SITE)) < 0) return rc;
+        if ((rc = wait_ready(fd, CIO__READABLE, SITE, true)) < 0) return rc;
     }
 }
 
@@ -120,7 +125,7 @@ ssize_t cio__write(int fd, const void *buf, size_t n, const char *file, int line
         }
         if (errno == EINTR) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-        if ((rc = cio__wait_fd(fd, CIO__WRITABLE, SITE)) < 0) return rc;
+        if ((rc = wait_ready(fd, CIO__WRITABLE, SITE, true)) < 0) return rc;
     }
     return (ssize_t)n;
 }
@@ -135,7 +140,7 @@ int cio__accept(int listen_fd, const char *file, int line, const char *func)
         if (fd >= 0) return fd;
         if (errno == EINTR || errno == ECONNABORTED) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-        if ((rc = cio__wait_fd(listen_fd, CIO__READABLE, SITE)) < 0) return rc;
+        if ((rc = wait_ready(listen_fd, CIO__READABLE, SITE, true)) < 0) return rc;
     }
 }
 
@@ -147,7 +152,7 @@ int cio__connect(int fd, const struct sockaddr *addr, socklen_t len, const char 
     if ((rc = set_nonblocking(fd)) < 0) return rc;
     if (connect(fd, addr, len) == 0) return 0;
     if (errno != EINPROGRESS && errno != EINTR) return -errno;
-    if ((rc = cio__wait_fd(fd, CIO__WRITABLE, SITE)) < 0) return rc;
+    if ((rc = wait_ready(fd, CIO__WRITABLE, SITE, true)) < 0) return rc;
     int err = 0;
     socklen_t elen = sizeof err;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0) return -errno;

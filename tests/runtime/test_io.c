@@ -574,6 +574,36 @@ static void cancelled_and_ready_in_one_turn_keeps_the_io_count(void **state) {
     free(report);
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* Waiting on a descriptor that is not open                                           */
+/* ---------------------------------------------------------------------------------- */
+
+struct badfd_state {
+    int read_rc;  /* what cio_wait_readable on a closed descriptor returned */
+    int write_rc; /* what cio_wait_writable on it returned */
+};
+
+static int badfd_main(void *p) {
+    struct badfd_state *s = p;
+    int fds[2];
+    if (pipe(fds) != 0) return -errno;
+    close(fds[0]);
+    close(fds[1]); /* both numbers are free now */
+    s->read_rc = cio_wait_readable(fds[0]);
+    s->write_rc = cio_wait_writable(fds[1]);
+    return 0;
+}
+
+static void waiting_on_a_closed_descriptor_fails_with_ebadf(void **state) {
+    (void)state;
+    struct badfd_state s = {0, 0};
+    alarm(20); /* a wait that hung here would be the bug */
+    assert_int_equal(cio_run(badfd_main, &s, NULL), 0);
+    alarm(0);
+    assert_int_equal(s.read_rc, -EBADF);
+    assert_int_equal(s.write_rc, -EBADF);
+}
+
 int main(void) {
     ignore_cio_environment();
     const struct CMUnitTest tests[] = {
@@ -586,6 +616,7 @@ int main(void) {
         cmocka_unit_test(wait_path_change_wakes_when_another_task_writes_the_file),
         cmocka_unit_test(a_reused_descriptor_number_is_watched_afresh),
         cmocka_unit_test(cancelled_and_ready_in_one_turn_keeps_the_io_count),
+        cmocka_unit_test(waiting_on_a_closed_descriptor_fails_with_ebadf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
