@@ -13,7 +13,11 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cio.h"
 
@@ -46,6 +50,48 @@ static inline void ignore_cio_environment(void) {
     unsetenv("CIO_VIRTUAL_CLOCK");
     unsetenv("CIO_SLOW_STEP");
     unsetenv("CIO_THREADS");
+}
+
+/* How a forked child ended, for tests of what must stop the program. */
+struct child_outcome {
+    int  signalled;               /* nonzero if the child died of a signal */
+    int  signal;                  /* which signal */
+    int  exit_code;               /* exit status if it exited */
+    char err[16384];              /* what it wrote to stderr (truncated, NUL-terminated) */
+};
+
+/* Runs @p body in a child with stderr captured; the child exits 0 if body returns. */
+static inline void run_in_child(void (*body)(void), struct child_outcome *out) {
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* the test framework's handlers must not catch the child's signals */
+        int sigs[] = {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGSYS};
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
+        close(fds[0]);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[1]);
+        alarm(30); /* a case that hangs instead of stopping dies of SIGALRM */
+        body();
+        _exit(0);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    ssize_t n;
+    char sink[4096];
+    while ((n = read(fds[0], len < sizeof out->err - 1 ? out->err + len : sink,
+                     len < sizeof out->err - 1 ? sizeof out->err - 1 - len : sizeof sink)) > 0)
+        if (len < sizeof out->err - 1) len += (size_t)n;
+    out->err[len] = '\0';
+    close(fds[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    out->signalled = WIFSIGNALED(status);
+    out->signal = out->signalled ? WTERMSIG(status) : 0;
+    out->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 #endif /* CIO_TEST_SUPPORT_H */

@@ -46,43 +46,23 @@ static int overflow_main(void *p) {
     return cio_await(cio_spawn(stack_hog, NULL));
 }
 
+static void overflow_in_child(void) {
+    cio_config cfg = {.virtual_clock = 1};
+    int rc = cio_run(overflow_main, NULL, &cfg);
+    _exit(rc == 0 ? 0 : 1);
+}
+
 static void stack_overflow_is_stopped_with_a_message_naming_the_task(void **state) {
     (void)state;
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        /* the test framework's handlers must not catch the child's signals */
-        int sigs[] = {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGSYS};
-        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], SIG_DFL);
-        close(fds[0]);
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[1]);
-        alarm(30);
-        cio_config cfg = {.virtual_clock = 1};
-        int rc = cio_run(overflow_main, NULL, &cfg);
-        _exit(rc == 0 ? 0 : 1);
-    }
-    close(fds[1]);
-    static char err[16384];
-    size_t len = 0;
-    ssize_t n;
-    char sink[4096];
-    while ((n = read(fds[0], len < sizeof err - 1 ? err + len : sink,
-                     len < sizeof err - 1 ? sizeof err - 1 - len : sizeof sink)) > 0)
-        if (len < sizeof err - 1) len += (size_t)n;
-    err[len] = '\0';
-    close(fds[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFSIGNALED(status))
+    static struct child_outcome out;
+    memset(&out, 0, sizeof out);
+    run_in_child(overflow_in_child, &out);
+    if (!out.signalled)
         fail_msg("the overflowing program exited with %d instead of being stopped; stderr:\n%s",
-                 WEXITSTATUS(status), err);
-    if (WTERMSIG(status) == SIGALRM) fail_msg("the overflowing program hung; stderr:\n%s", err);
-    if (strstr(err, "stack overflow") == NULL) fail_msg("no \"stack overflow\" in stderr:\n%s", err);
-    if (strstr(err, "stack_hog") == NULL) fail_msg("stderr does not name the task stack_hog:\n%s", err);
+                 out.exit_code, out.err);
+    if (out.signal == SIGALRM) fail_msg("the overflowing program hung; stderr:\n%s", out.err);
+    if (strstr(out.err, "stack overflow") == NULL) fail_msg("no \"stack overflow\" in stderr:\n%s", out.err);
+    if (strstr(out.err, "stack_hog") == NULL) fail_msg("stderr does not name the task stack_hog:\n%s", out.err);
 }
 
 /* ---------------------------------------------------------------------------------- */
