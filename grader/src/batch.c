@@ -540,31 +540,6 @@ static int inside(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-/* The kit (runtime, harness, libcio.a) is the course root itself for the real course;
- * a course kept elsewhere (a test fixture) uses the tree cio-grade was built in. */
-static char *find_kit(const course *c)
-{
-    char *probe;
-    if (asprintf(&probe, "%s/runtime/include/cio.h", c->root) >= 0) {
-        int here = access(probe, R_OK) == 0;
-        free(probe);
-        if (here) return strdup(c->root);
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return NULL;
-    exe[n] = '\0';
-    for (int up = 0; up < 2; up++) { /* build/cio-grade -> the tree */
-        char *slash = strrchr(exe, '/');
-        if (!slash) return NULL;
-        *slash = '\0';
-    }
-    if (asprintf(&probe, "%s/runtime/include/cio.h", exe) < 0) return NULL;
-    int there = access(probe, R_OK) == 0;
-    free(probe);
-    return there ? strdup(exe) : NULL;
-}
-
 static void batch_free(batch *b)
 {
     if (b->jobs)
@@ -628,7 +603,7 @@ int cmd_batch(const course *c, int argc, char **argv)
         batch_free(&b);
         return 1;
     }
-    b.kit = find_kit(c); /* NULL: grade_tree() uses the course root and says what is missing */
+    b.kit = grade_find_kit(c->root); /* NULL: grade_tree() uses the course root and says what is missing */
     b.hide[0] = b.dir_abs;
     b.hide[1] = b.out;
     b.hide[2] = NULL;

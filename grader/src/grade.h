@@ -107,4 +107,12 @@ void course_result_free(course_result *r);
  */
 const char *grade_sandbox_mode(void);
 
+/**
+ * Where runtime/include, grader/harness and build/libcio.a are: the course root itself
+ * for the real course; for a course kept elsewhere (a fixture, a student release
+ * without the kit), the tree this binary was built in (build/cio-grade -> ..).
+ * @return a malloc'd absolute path, or NULL if neither holds the kit.
+ */
+char *grade_find_kit(const char *course_root);
+
 #endif /* CIO_GRADE_GRADE_H */

@@ -52,24 +52,6 @@ static int job_main(void *arg)
     return 0;
 }
 
-/* Where runtime/, grader/harness and build/libcio.a are: the course, else the tree this
-   binary was built in (build/cio-grade -> ..). */
-static char *find_kit(const char *course_root)
-{
-    char probe[PATH_MAX + 32];
-    snprintf(probe, sizeof probe, "%s/runtime/include/cio.h", course_root);
-    if (access(probe, R_OK) == 0) return strdup(course_root);
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return strdup(course_root);
-    exe[n] = 0;
-    for (int up = 0; up < 2; up++) {
-        char *slash = strrchr(exe, '/');
-        if (slash) *slash = 0;
-    }
-    return strdup(exe);
-}
-
 static int number(const char *opt, const char *v, double *out)
 {
     char *end;
@@ -142,7 +124,8 @@ int main(int argc, char **argv)
         free(root);
         return 2;
     }
-    char *kit = find_kit(root);
+    char *kit = grade_find_kit(root);
+    if (!kit) kit = strdup(root); /* grade_tree then says what is missing */
     a.kit = kit;
     a.args = pos;
     a.nargs = npos;
