@@ -67,7 +67,7 @@ void progress_draw(progress *p)
         b += 3;
     }
     *b = '\0';
-    char el[16], left[16] = "--";
+    char el[48], left[48] = "--"; /* room for any long, so nothing is ever cut */
     duration(el, sizeof el, progress_clock() - p->start);
     double e = eta(p);
     if (e >= 0) duration(left, sizeof left, e);
@@ -87,7 +87,7 @@ void progress_end(progress *p, const char *name, double score, double max, doubl
         progress_draw(p);
         return;
     }
-    char left[16] = "--";
+    char left[48] = "--";
     double e = eta(p);
     if (e >= 0) duration(left, sizeof left, e);
     if (problem)
