@@ -8,8 +8,9 @@
  *    (PARKED). Its timer is armed only while it is PARKED.
  *  - A DONE task is never scheduled again; it is freed exactly once: by its awaiter,
  *    by cio_gather, by its group, or by the loop if it was detached.
- *  - The loop never frees a task while running on that task's stack; a finishing task
- *    always switches back to the loop, never directly to another task.
+ *  - The loop never frees a task or its stack while running on that stack; a finishing
+ *    task always switches back to the loop, never directly to another task, and the
+ *    loop gives its stack back at once (the record lives on until it is freed).
  *  - Loop time (loop.now) only moves between steps, or inside cio_block_for().
  */
 #ifndef CIO_CORE_H
@@ -79,7 +80,7 @@ struct cio_task {
     uint32_t       magic;        /**< TASK_MAGIC while allocated, CIO__MAGIC_DEAD once freed */
     task_state     state;        /**< changed only by the loop core (park, wake, step, finish) */
     cio__ctx       ctx;          /**< saved registers while not running */
-    cio__stack    *stack;        /**< the stack this task runs on; from the pool, returned when freed */
+    cio__stack    *stack;        /**< the stack it runs on: taken from the pool at its first step, given back when it finishes */
     cio_fn         fn;           /**< the body */
     void          *arg;          /**< the body's argument */
     int            status;       /**< the body's return value, once DONE */
@@ -123,8 +124,12 @@ struct cio_task {
 void cio__make_ready(cio_task *t);
 /** Suspend the running task: switch to the loop. Returns when the task is resumed. */
 void cio__suspend(void);
-/** Free a DONE task (stack back to the pool). */
+/** Free a DONE task (stack back to the pool, record back to the slab). */
 void cio__task_free(cio_task *t);
+/** Give a task that is about to run for the first time its stack. @return 0 or -ENOMEM. */
+int cio__task_attach_stack(cio_task *t);
+/** Free every chunk of task records (end of cio_run, after every task was freed). */
+void cio__tasks_release_all(void);
 /** Called by the loop right after a task's body returned (on the loop's stack). */
 void cio__task_finished(cio_task *t);
 /** The entry of every coroutine: runs the body, marks it DONE, switches away for good. */

@@ -199,14 +199,15 @@ void cio__suspend(void)
     cio_task *t = L->current;
     if (may_continue()) {
         cio__runnable *r = ready_pop();
-        if (r->kind == RUN_TASK) {
+        /* A task's first step needs a stack; if none can be had, the loop fails it. */
+        if (r->kind == RUN_TASK && (((cio_task *)r)->stack || cio__task_attach_stack((cio_task *)r) == 0)) {
             cio_task *next = (cio_task *)r;
             step_end(t);
             step_begin(next);
             if (next != t) cio__ctx_switch(&t->ctx, &next->ctx); /* t yielded to itself: go on */
             return;
         }
-        L->handoff = r; /* a callback: the loop runs it, on its own stack */
+        L->handoff = r; /* a callback, or a task with no stack to be had: the loop runs it */
     }
     cio__ctx_switch(&t->ctx, &L->loop_ctx);
 }
@@ -232,7 +233,14 @@ static void run_one(cio__runnable *r)
             cio__report_slow_step(NULL, took >= L->cfg.slow_step ? took : real, took < L->cfg.slow_step);
         return;
     }
-    step_begin((cio_task *)r);
+    cio_task *first = (cio_task *)r;
+    if (!first->stack && cio__task_attach_stack(first) != 0) {
+        first->status = -ENOMEM; /* no stack to run on: it fails without running */
+        first->state = TASK_DONE;
+        cio__task_finished(first);
+        return;
+    }
+    step_begin(first);
     cio__ctx_switch(&L->loop_ctx, &L->current->ctx);
     cio_task *t = L->current;
     L->current = NULL;
@@ -392,6 +400,7 @@ static void free_everything(void)
     L->ready.cap = L->ready.count = L->ready.head = 0;
     cio__timers_reset();
     cio__handles_reset();
+    cio__tasks_release_all();
     cio__stacks_release_all();
 }
 

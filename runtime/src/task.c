@@ -2,10 +2,13 @@
  * task.c — tasks: creating, parking and waking, and every way to wait for one
  * (await, gather, wait_any, wait_for), plus yield, sleep and detach.
  *
- * A task's struct lives at the top of its own stack, so spawning is one pop from the
- * stack pool and no malloc, and a sleeping task costs about one page. Waiting for a
- * task goes through a listener the waiter keeps on its own stack: the finishing task
- * wakes every listener, so one task can wait for many (wait_any) without allocating.
+ * Task records come from a slab and a task gets its stack only when it first runs, so
+ * spawning is two pops and no system call, and tasks spawned in bulk before any of them
+ * runs (a gather of many) take warm stacks their finished siblings handed back instead
+ * of one fresh page each. A sleeping task costs its stack's top page plus its record.
+ * Waiting for a task goes through a listener the waiter keeps on its own stack: the
+ * finishing task wakes every listener, so one task can wait for many (wait_any) without
+ * allocating.
  */
 #include "core.h"
 
@@ -45,17 +48,56 @@ void cio__task_check(const cio_task *t, const char *api, cio__site site)
 /* Life and death                                                                     */
 /* ---------------------------------------------------------------------------------- */
 
+/* ---- The slab of task records: chunks never move nor shrink during a run, so a freed
+ * record keeps its CIO__MAGIC_DEAD (misuse is caught) until it is reused, LIFO. ---- */
+
+enum { TASKS_PER_CHUNK = 256 };
+
+static struct {
+    cio_task **chunks;     /* every chunk, freed at the end of the run */
+    size_t     nchunks;    /* how many */
+    cio_task  *free;       /* freed records, linked through all_next */
+    cio_task  *carve;      /* next never-used record in the newest chunk */
+    size_t     carve_left; /* records left there */
+} slab;
+
+static cio_task *record_get(void)
+{
+    cio_task *t = slab.free;
+    if (t) {
+        slab.free = t->all_next;
+        return t;
+    }
+    if (!slab.carve_left) {
+        cio_task **chunks = realloc(slab.chunks, (slab.nchunks + 1) * sizeof *chunks);
+        if (!chunks) return NULL;
+        slab.chunks = chunks;
+        /* malloc, not calloc: pages are touched only when a record is first used */
+        cio_task *c = malloc(TASKS_PER_CHUNK * sizeof *c);
+        if (!c) return NULL;
+        slab.chunks[slab.nchunks++] = c;
+        slab.carve = c;
+        slab.carve_left = TASKS_PER_CHUNK;
+    }
+    slab.carve_left--;
+    return slab.carve++;
+}
+
+void cio__tasks_release_all(void)
+{
+    for (size_t i = 0; i < slab.nchunks; i++) free(slab.chunks[i]);
+    free(slab.chunks);
+    memset(&slab, 0, sizeof slab);
+}
+
 cio_task *cio__task_create(cio_fn fn, void *arg, const char *name, const char *file, int line)
 {
     cio__loop *L = &cio__L;
-    cio__stack *s = cio__stack_get(L->cfg.stack_size);
-    if (!s) return NULL;
-    uintptr_t top = (uintptr_t)cio__stack_top(s);
-    cio_task *t = (cio_task *)((top - sizeof(cio_task)) & ~(uintptr_t)63);
+    cio_task *t = record_get();
+    if (!t) return NULL;
     memset(t, 0, sizeof *t);
     t->run.kind = RUN_TASK;
     t->magic = TASK_MAGIC;
-    t->stack = s;
     t->fn = fn;
     t->arg = arg;
     t->id = ++L->next_id;
@@ -68,7 +110,6 @@ cio_task *cio__task_create(cio_fn fn, void *arg, const char *name, const char *f
     t->spawn_line = line;
     t->site = (cio__site){file, line, "(start)"};
     t->timer.slot = CIO__TIMER_IDLE;
-    cio__ctx_make(&t->ctx, cio__stack_low(s), t, cio__task_entry, t);
     t->all_next = L->all;
     if (L->all) L->all->all_prev = t;
     L->all = t;
@@ -78,6 +119,15 @@ cio_task *cio__task_create(cio_fn fn, void *arg, const char *name, const char *f
     if (cio__tracing) cio__trace_task(t);
     cio__make_ready(t);
     return t;
+}
+
+int cio__task_attach_stack(cio_task *t)
+{
+    cio__stack *s = cio__stack_get(cio__L.cfg.stack_size);
+    if (!s) return -ENOMEM;
+    t->stack = s;
+    cio__ctx_make(&t->ctx, cio__stack_low(s), cio__stack_top(s), cio__task_entry, t);
+    return 0;
 }
 
 void cio__task_entry(void *p)
@@ -98,13 +148,22 @@ void cio__task_free(cio_task *t)
     if (t->all_next) t->all_next->all_prev = t->all_prev;
     t->magic = CIO__MAGIC_DEAD;
     L->stats.tasks_live--;
-    cio__stack_put(t->stack);
+    if (t->stack) cio__stack_put(t->stack);
+    t->all_next = slab.free;
+    slab.free = t;
 }
 
 void cio__task_finished(cio_task *t)
 {
     cio__loop *L = &cio__L;
     L->unfinished--;
+    /* Its body has returned: the stack is not needed any more (only the record is, for
+     * the status), and this runs on the loop's stack. Handing it back now lets the next
+     * task spawned in the same burst run on it while it is still warm. */
+    if (t->stack) {
+        cio__stack_put(t->stack);
+        t->stack = NULL;
+    }
     if (t == L->main) {
         L->main_done = true;
         L->main_status = t->status;
