@@ -162,7 +162,9 @@ int cio_remove_writer(int fd);
  *
  * The task first runs when its creator next suspends; with seed 0, ready tasks run
  * in FIFO order. Its name is the function's name, as written at the call.
- * Every task must be awaited, gathered, waited for or detached.
+ * Every task must be awaited, gathered, waited for or detached. A task gets its stack
+ * when it first runs and gives it back when it returns; if no stack can be had then, it
+ * finishes with -ENOMEM without running.
  * @return the task, or NULL if memory ran out.
  */
 cio_task *cio_spawn(cio_fn fn, void *arg);
