@@ -146,34 +146,42 @@ static void step_begin(cio_task *t)
     L->stats.switches++;
 }
 
-/* The bookkeeping after a step: runs on the stack of whoever holds the CPU, the loop or
- * the next task, never after the step's own task could have been freed. */
-static void step_end(cio_task *t)
+/* How long did the step just ended keep the loop? Loop time under the virtual clock
+ * (exact: what cio_block_for charged), real time otherwise; a real busy loop is reported
+ * under the virtual clock too, but cannot count in the exact statistics. One coarse
+ * clock read per step: this step's end is the next step's start. @p t is the task whose
+ * step it was, or NULL for a loop callback, which holds the loop just as long. */
+static double account_step(cio_task *t)
 {
     cio__loop *L = &cio__L;
-    cio__stack_check(t->stack, t->name);
-    /* How long did it keep the loop? Loop time under the virtual clock (exact: what
-     * cio_block_for charged), real time otherwise. A real busy loop is reported under
-     * the virtual clock too, but cannot count in the exact statistics. One coarse clock
-     * read per step: this step's end is the next step's start. */
     int64_t real_start = L->clock_mark;
     L->clock_mark = coarse_ns();
     double real = (double)(L->clock_mark - real_start) * 1e-9;
     double took = L->cfg.virtual_clock ? L->step_charge : real;
     if (took > L->stats.longest_step) {
         L->stats.longest_step = took;
-        snprintf(L->stats.longest_step_task, sizeof L->stats.longest_step_task, "%s", t->name);
+        snprintf(L->stats.longest_step_task, sizeof L->stats.longest_step_task, "%s",
+                 t ? t->name : "(loop callback)");
     }
     if (L->cfg.slow_step > 0) {
-        bool slow = took >= L->cfg.slow_step, slow_real = L->cfg.virtual_clock && real >= L->cfg.slow_step;
+        bool slow = took >= L->cfg.slow_step, slow_real = real >= L->cfg.slow_step;
         if (slow || slow_real) {
-            cio__site now_site = t->site;
-            t->site = L->step_resumed;
+            cio__site now_site = t ? t->site : (cio__site){0};
+            if (t) t->site = L->step_resumed; /* the report names where the step began */
             cio__report_slow_step(t, slow ? took : real, !slow);
-            t->site = now_site;
+            if (t) t->site = now_site;
         }
     }
-    if (cio__tracing) cio__trace_step(t, L->step_start, L->cfg.virtual_clock ? L->step_charge : real);
+    return L->cfg.virtual_clock ? L->step_charge : real;
+}
+
+/* The bookkeeping after a task's step: runs on the stack of whoever holds the CPU, the
+ * loop or the next task, never after the step's own task could have been freed. */
+static void step_end(cio_task *t)
+{
+    cio__stack_check(t->stack, t->name);
+    double took = account_step(t);
+    if (cio__tracing) cio__trace_step(t, cio__L.step_start, took);
 }
 
 /* May a suspending task hand the CPU to the next runnable itself? Within a pass, yes;
@@ -218,19 +226,9 @@ static void run_one(cio__runnable *r)
 {
     cio__loop *L = &cio__L;
     if (r->kind != RUN_TASK) {
-        /* A callback holds the loop just as a task step does: time it the same way. */
         L->step_charge = 0;
-        int64_t real_start = L->clock_mark;
         cio__handles_run(r);
-        L->clock_mark = coarse_ns();
-        double real = (double)(L->clock_mark - real_start) * 1e-9;
-        double took = L->cfg.virtual_clock ? L->step_charge : real;
-        if (took > L->stats.longest_step) {
-            L->stats.longest_step = took;
-            snprintf(L->stats.longest_step_task, sizeof L->stats.longest_step_task, "(loop callback)");
-        }
-        if (L->cfg.slow_step > 0 && (took >= L->cfg.slow_step || real >= L->cfg.slow_step))
-            cio__report_slow_step(NULL, took >= L->cfg.slow_step ? took : real, took < L->cfg.slow_step);
+        account_step(NULL);
         return;
     }
     cio_task *first = (cio_task *)r;

@@ -351,17 +351,23 @@ static void claim(cio_task *t, const char *api, cio__site site)
     t->claimed = true;
 }
 
-/* Suspend until @p t is DONE. Cancellable: -ECANCELED when the waiter is cancelled. */
-static int wait_done(cio_task *t, cio__site site, bool cancellable)
+/* Suspend until @p t is DONE or loop time @p deadline (INFINITY: none), which gives
+ * -ETIMEDOUT. Cancellable: -ECANCELED when the waiter is cancelled. */
+static int wait_done_until(cio_task *t, cio__site site, bool cancellable, double deadline)
 {
     if (t->state == TASK_DONE) return 0;
     cio__listener l = {cio__L.current, NULL, NULL};
     cio__listen(t, &l);
     int rc = 0;
     while (rc == 0 && t->state != TASK_DONE)
-        rc = park(NULL, NULL, "await", NULL, site, cancellable, INFINITY, 0, t);
+        rc = park(NULL, NULL, "await", NULL, site, cancellable, deadline, -ETIMEDOUT, t);
     cio__unlisten(t, &l);
     return rc;
+}
+
+static int wait_done(cio_task *t, cio__site site, bool cancellable)
+{
+    return wait_done_until(t, site, cancellable, INFINITY);
 }
 
 /* The waiter was cancelled: cancel @p t too, wait for it (shielded), free it. */
@@ -460,14 +466,8 @@ int cio__wait_for(cio_task *t, double timeout, const char *file, int line, const
     claim(t, "cio_wait_for", SITE);
     if (isnan(timeout)) cio__misuse(file, line, func, "cio_wait_for() was given a NaN timeout");
     int rc = cio__cancel_point(SITE);
-    if (rc == 0 && t->state != TASK_DONE) {
-        double deadline = timeout < 0 ? INFINITY : cio__time() + (timeout > 0 ? timeout : 0);
-        cio__listener l = {cio__L.current, NULL, NULL};
-        cio__listen(t, &l);
-        while (rc == 0 && t->state != TASK_DONE)
-            rc = park(NULL, NULL, "await", NULL, SITE, true, deadline, -ETIMEDOUT, t);
-        cio__unlisten(t, &l);
-    }
+    if (rc == 0)
+        rc = wait_done_until(t, SITE, true, timeout < 0 ? INFINITY : cio__time() + (timeout > 0 ? timeout : 0));
     if (rc < 0) {
         cancel_and_reap(t, SITE);
         return rc;
